@@ -1,0 +1,30 @@
+import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { AppConfig } from './config';
+import { RealtimeWsAdapter } from './gateway/realtime-ws.adapter';
+import { UpgradeVerifier } from './gateway/upgrade-verifier.service';
+import { HardenedExpressAdapter } from './http/hardened-express.adapter';
+
+/** Builds the application (not yet listening); main.ts and the end-to-end tests share it. */
+export async function createApp(config: AppConfig): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), new HardenedExpressAdapter(), {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  if (config.trustProxy) app.set('trust proxy', 1);
+  app.useBodyParser('json', { limit: config.maxPayloadBytes });
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.useWebSocketAdapter(new RealtimeWsAdapter(app, app.get(UpgradeVerifier), config));
+  const openApi = new DocumentBuilder()
+    .setTitle('realtime-gateway admin API')
+    .setDescription('Manage sessions and publish from a backend. WebSocket protocol: docs/protocol.md')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'docs-json' });
+  return app;
+}

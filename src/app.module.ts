@@ -1,0 +1,27 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { AdminModule } from './admin/admin.module';
+import { AppConfig, AppConfigModule } from './config';
+import { DeliveryModule } from './delivery/delivery.module';
+import { TypingModule } from './examples/typing/typing.module';
+import { GatewayModule } from './gateway/gateway.module';
+import { loggerOptions } from './logging/logger.options';
+import { RegistryModule } from './registry/registry.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerOptions(config)),
+        RegistryModule,
+        DeliveryModule,
+        GatewayModule,
+        AdminModule,
+        TypingModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,38 @@
+/** The typed configuration every feature reads (through AppConfigService), built from Environment. */
+export interface JwtConfig {
+  /** HS256 secret, or undefined when a public key is configured. */
+  secret?: Uint8Array;
+  /** PEM public key for RS256/ES256. */
+  publicKeyPem?: string;
+  /** PEM private key: only the token CLI uses it, to mint tokens for a public-key setup. */
+  privateKeyPem?: string;
+  issuer?: string;
+  audience?: string;
+  /** True when the secret was generated at start because none was configured (development only). */
+  ephemeral: boolean;
+}
+
+export interface AppConfig {
+  production: boolean;
+  port: number;
+  wsPath: string;
+  jwt: JwtConfig;
+  allowedOrigins: string[];
+  allowNoOrigin: boolean;
+  adminToken?: string;
+  heartbeatIntervalMs: number;
+  heartbeatTimeoutMs: number;
+  maxPayloadBytes: number;
+  maxJsonDepth: number;
+  sendBufferMaxBytes: number;
+  rateLimitPerSec: number;
+  rateLimitBurst: number;
+  maxConnections: number;
+  maxConnectionsPerUser: number;
+  defaultRooms: string[];
+  shutdownTimeoutMs: number;
+  logLevel: string;
+  trustProxy: boolean;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { AppConfig } from './app-config';
+import { Environment } from './environment';
+
+/** A configuration error: its message is one line naming the variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/** Empty variables count as unset, so their defaults apply. */
+function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => !!entry[1]));
+}
+
+/** Validates the environment once, at start. Throws ConfigError naming the first bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
+  const parsed = plainToInstance(Environment, withoutEmpty(env), { enableImplicitConversion: true });
+  const errors = validateSync(parsed, { forbidUnknownValues: false });
+  if (errors.length > 0) {
+    const first = errors[0];
+    const reason = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
+    throw new ConfigError(`Invalid configuration: ${first.property}: ${reason}`);
+  }
+  const production = parsed.NODE_ENV === 'production';
+  if (parsed.JWT_SECRET && parsed.JWT_PUBLIC_KEY) {
+    throw new ConfigError('Invalid configuration: JWT_SECRET and JWT_PUBLIC_KEY are exclusive; set one');
+  }
+  const keyless = !parsed.JWT_SECRET && !parsed.JWT_PUBLIC_KEY;
+  if (keyless && production) {
+    throw new ConfigError('Invalid configuration: JWT_SECRET or JWT_PUBLIC_KEY is required when NODE_ENV=production');
+  }
+  if (parsed.HEARTBEAT_TIMEOUT_MS >= parsed.HEARTBEAT_INTERVAL_MS) {
+    throw new ConfigError('Invalid configuration: HEARTBEAT_TIMEOUT_MS must be less than HEARTBEAT_INTERVAL_MS');
+  }
+  return {
+    production,
+    port: parsed.PORT,
+    wsPath: parsed.WS_PATH,
+    jwt: {
+      // Development with no key: an ephemeral secret, so `npm start` works out of the box.
+      secret: parsed.JWT_SECRET
+        ? new TextEncoder().encode(parsed.JWT_SECRET)
+        : keyless
+          ? randomBytes(32)
+          : undefined,
+      publicKeyPem: parsed.JWT_PUBLIC_KEY,
+      privateKeyPem: parsed.JWT_PRIVATE_KEY,
+      issuer: parsed.JWT_ISSUER,
+      audience: parsed.JWT_AUDIENCE,
+      ephemeral: keyless,
+    },
+    allowedOrigins: list(parsed.ALLOWED_ORIGINS),
+    allowNoOrigin: parsed.ALLOW_NO_ORIGIN,
+    adminToken: parsed.ADMIN_TOKEN,
+    heartbeatIntervalMs: parsed.HEARTBEAT_INTERVAL_MS,
+    heartbeatTimeoutMs: parsed.HEARTBEAT_TIMEOUT_MS,
+    maxPayloadBytes: parsed.MAX_PAYLOAD_BYTES,
+    maxJsonDepth: parsed.MAX_JSON_DEPTH,
+    sendBufferMaxBytes: parsed.SEND_BUFFER_MAX_BYTES,
+    rateLimitPerSec: parsed.RATE_LIMIT_PER_SEC,
+    rateLimitBurst: parsed.RATE_LIMIT_BURST,
+    maxConnections: parsed.MAX_CONNECTIONS,
+    maxConnectionsPerUser: parsed.MAX_CONNECTIONS_PER_USER,
+    defaultRooms: list(parsed.DEFAULT_ROOMS),
+    shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
+    logLevel: parsed.LOG_LEVEL,
+    trustProxy: parsed.TRUST_PROXY,
+  };
+}

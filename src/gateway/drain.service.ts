@@ -1,0 +1,35 @@
+import { once } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
+import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { APP_CONFIG, AppConfig } from '../config';
+import { OutboundService } from '../delivery/outbound.service';
+import { CloseCode } from '../protocol';
+import { ConnectionRegistry } from '../registry/connection-registry.service';
+
+/**
+ * Graceful shutdown. On SIGTERM/SIGINT new upgrades are refused (503) and every socket is closed
+ * with 1001 after its queued frames, before Nest's adapter would terminate them with 1006.
+ */
+@Injectable()
+export class DrainService implements BeforeApplicationShutdown {
+  draining = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly registry: ConnectionRegistry,
+    private readonly outbound: OutboundService,
+    @InjectPinoLogger(DrainService.name) private readonly logger: PinoLogger,
+  ) {}
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.draining = true;
+    const sessions = [...this.registry.all()];
+    this.logger.info({ connections: sessions.length }, 'draining connections');
+    const closed = sessions.map((s) => once(s.socket, 'close'));
+    for (const session of sessions) this.outbound.close(session, CloseCode.GoingAway, 'server shutting down');
+    // Half the budget for the close handshakes; the rest is for Nest's own teardown.
+    const budget = delay(this.config.shutdownTimeoutMs / 2, undefined, { ref: false });
+    await Promise.race([Promise.all(closed), budget]);
+  }
+}

@@ -1,0 +1,79 @@
+import { HttpException, Inject, Injectable } from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { APP_CONFIG, AppConfig } from '../config';
+import { OutboundService } from '../delivery/outbound.service';
+import { HandlerRegistry } from '../messaging/handler-registry.service';
+import { MessageError } from '../messaging/message-error';
+import { validatePayload } from '../messaging/payload-validator';
+import { CloseCode, ErrorCode, ErrorData } from '../protocol';
+import { Session } from '../registry/session';
+import { readEnvelope, readId } from './envelope-reader';
+
+const NO_DATA = Object.freeze({});
+
+/**
+ * parse -> envelope -> rate limit -> handler lookup -> validate -> invoke -> reply, for one text
+ * frame. Every failure becomes an `error` frame (never an echo of the input); nothing a client
+ * sends can throw out of here.
+ */
+@Injectable()
+export class FramePipeline {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly handlers: HandlerRegistry,
+    private readonly outbound: OutboundService,
+    @InjectPinoLogger(FramePipeline.name) private readonly logger: PinoLogger,
+  ) {}
+
+  handle(session: Session, raw: Buffer): void {
+    let frame: unknown;
+    try {
+      frame = JSON.parse(raw.toString());
+    } catch {
+      return this.outbound.sendError(session, undefined, { code: ErrorCode.BadJson, message: 'frame is not valid JSON' });
+    }
+    const id = readId(frame);
+    try {
+      this.dispatch(session, frame, id);
+    } catch (err) {
+      this.fail(session, id, undefined, err);
+    }
+  }
+
+  private dispatch(session: Session, frame: unknown, id: string | undefined): void {
+    const envelope = readEnvelope(frame, this.config.maxJsonDepth);
+    if (!session.rateLimit.take(Date.now())) return this.refuseOverRate(session, id);
+    const handler = this.handlers.get(envelope.type);
+    if (!handler) throw new MessageError(ErrorCode.UnknownType, 'no handler for this message type');
+    const payload = validatePayload(handler.dto, envelope.data ?? NO_DATA);
+    handler.invoke(session, payload).then(
+      (result) => this.outbound.send(session, { type: handler.replyType, id, data: result }),
+      (err: unknown) => this.fail(session, id, envelope.type, err),
+    );
+  }
+
+  /** Over the rate: RATE_LIMITED; a client that keeps going for another burst is closed with 4009. */
+  private refuseOverRate(session: Session, id: string | undefined): void {
+    if (session.rateLimit.refusedInARow > this.config.rateLimitBurst) {
+      this.outbound.close(session, CloseCode.TooManyRequests, 'too many requests');
+      return;
+    }
+    this.outbound.sendError(session, id, { code: ErrorCode.RateLimited, message: 'rate limit exceeded; slow down' });
+  }
+
+  private fail(session: Session, id: string | undefined, type: string | undefined, err: unknown): void {
+    this.outbound.sendError(session, id, this.toErrorData(session, type, err));
+  }
+
+  private toErrorData(session: Session, type: string | undefined, err: unknown): ErrorData {
+    if (err instanceof MessageError) {
+      return err.details ? { code: err.code, message: err.message, details: err.details } : { code: err.code, message: err.message };
+    }
+    // Guards refuse with Nest's ForbiddenException; a handler may throw other HttpExceptions.
+    if (err instanceof HttpException && (err.getStatus() === 403 || err.getStatus() === 401)) {
+      return { code: ErrorCode.Forbidden, message: 'forbidden' };
+    }
+    this.logger.error({ err, sessionId: session.id, type }, 'message handler failed');
+    return { code: ErrorCode.Internal, message: 'internal error' };
+  }
+}

@@ -1,0 +1,65 @@
+import type { IncomingMessage } from 'node:http';
+import { INestApplication, Logger } from '@nestjs/common';
+import { WsAdapter } from '@nestjs/platform-ws';
+import type { Identity } from '../auth/token-verifier';
+import { AppConfig } from '../config';
+import { UpgradeVerifier } from './upgrade-verifier.service';
+
+const IDENTITY = Symbol('identity');
+
+/** The identity verifyClient attached to the upgrade request. */
+export function identityOf(req: IncomingMessage): Identity {
+  return (req as IncomingMessage & { [IDENTITY]: Identity })[IDENTITY];
+}
+
+type VerifyCallback = (ok: boolean, status?: number, reason?: string) => void;
+
+/**
+ * Nest's ws adapter, with the upgrade checked before the 101 (ws `verifyClient` answers refusals
+ * with a real HTTP status) and without the per-client RxJS message chain: RealtimeGateway attaches
+ * one shared listener per socket and owns parse -> validate -> dispatch -> error frame.
+ */
+export class RealtimeWsAdapter extends WsAdapter {
+  private readonly log = new Logger('RealtimeWsAdapter');
+
+  constructor(
+    app: INestApplication,
+    private readonly verifier: UpgradeVerifier,
+    private readonly config: AppConfig,
+  ) {
+    super(app);
+  }
+
+  override create(port: number, options: Record<string, unknown> = {}) {
+    return super.create(port, {
+      ...options,
+      path: this.config.wsPath,
+      maxPayload: this.config.maxPayloadBytes,
+      perMessageDeflate: false,
+      verifyClient: (info: { req: IncomingMessage }, done: VerifyCallback) => this.verify(info.req, done),
+    });
+  }
+
+  /** Messages are dispatched by RealtimeGateway; see the class comment. */
+  override bindMessageHandlers(): void {}
+
+  /** Socket errors are handled per socket by RealtimeGateway; only server errors are logged here. */
+  override bindErrorHandler(server: { on(event: 'error', listener: (err: Error) => void): void }) {
+    server.on('error', (err) => this.log.error(err));
+    return server;
+  }
+
+  private verify(req: IncomingMessage, done: VerifyCallback): void {
+    this.verifier.decide(req).then(
+      (decision) => {
+        if (!decision.accepted) return done(false, decision.status, decision.reason);
+        (req as IncomingMessage & { [IDENTITY]: Identity })[IDENTITY] = decision.identity;
+        done(true);
+      },
+      (err: unknown) => {
+        this.log.error(err);
+        done(false, 500, 'internal error');
+      },
+    );
+  }
+}

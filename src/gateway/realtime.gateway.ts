@@ -1,0 +1,104 @@
+import type { IncomingMessage } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { Inject } from '@nestjs/common';
+import { OnGatewayConnection, WebSocketGateway } from '@nestjs/websockets';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import type { WebSocket } from 'ws';
+import { RoomPermissions } from '../auth/room-permissions';
+import { APP_CONFIG, AppConfig } from '../config';
+import { OutboundService } from '../delivery/outbound.service';
+import { HeartbeatService } from '../heartbeat/heartbeat.service';
+import { PresenceService } from '../messaging/presence.service';
+import { CloseCode, ServerMessageType, WelcomeData } from '../protocol';
+import { ConnectionRegistry } from '../registry/connection-registry.service';
+import { Session } from '../registry/session';
+import { TokenBucket } from '../registry/token-bucket';
+import { FramePipeline } from './frame-pipeline.service';
+import { identityOf } from './realtime-ws.adapter';
+import { remoteAddress } from './upgrade-request';
+
+const SESSION = Symbol('session');
+type SessionSocket = WebSocket & { [SESSION]: Session };
+
+/**
+ * Connection lifecycle: a verified upgrade becomes a Session in the registry with a welcome frame;
+ * its close removes it everywhere and tells its rooms. The socket listeners are shared functions
+ * (the session hangs off the socket), so a connection costs no closures.
+ */
+@WebSocketGateway()
+export class RealtimeGateway implements OnGatewayConnection {
+  private readonly onMessage: (this: WebSocket, data: Buffer, isBinary: boolean) => void;
+  private readonly onError: (this: WebSocket, err: Error) => void;
+  private readonly onClose: (this: WebSocket, code: number) => void;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly registry: ConnectionRegistry,
+    pipeline: FramePipeline,
+    private readonly outbound: OutboundService,
+    private readonly presence: PresenceService,
+    @InjectPinoLogger(RealtimeGateway.name) private readonly logger: PinoLogger,
+  ) {
+    // ws calls listeners with `this` bound to the socket; these three are created once.
+    const gateway = this;
+    this.onMessage = function (data, isBinary) {
+      const session = sessionOf(this);
+      HeartbeatService.markAlive(session);
+      if (isBinary) return outbound.close(session, CloseCode.UnsupportedData, 'binary frames are not supported');
+      pipeline.handle(session, data);
+    };
+    this.onError = function (err) {
+      // ws reports protocol violations (oversized or invalid frames) here, then closes the socket.
+      logger.debug({ sessionId: sessionOf(this).id, err: err.message }, 'socket error');
+    };
+    this.onClose = function (code) {
+      gateway.disconnected(sessionOf(this), code);
+    };
+  }
+
+  handleConnection(socket: WebSocket, req: IncomingMessage): void {
+    const identity = identityOf(req);
+    const now = Date.now();
+    const session = new Session(
+      randomUUID(),
+      identity.userId,
+      socket,
+      new RoomPermissions(identity.rooms),
+      new TokenBucket(this.config.rateLimitPerSec, this.config.rateLimitBurst, now),
+      remoteAddress(req, this.config.trustProxy),
+      identity.exp,
+      now,
+    );
+    (socket as SessionSocket)[SESSION] = session;
+    this.registry.add(session);
+    socket.on('message', this.onMessage);
+    socket.on('pong', onPong);
+    socket.on('error', this.onError);
+    socket.once('close', this.onClose);
+    this.logger.info({ sessionId: session.id, userId: session.userId, remoteAddress: session.remoteAddress }, 'connection opened');
+    const welcome: WelcomeData = {
+      sessionId: session.id,
+      userId: session.userId,
+      heartbeatIntervalMs: this.config.heartbeatIntervalMs,
+      heartbeatTimeoutMs: this.config.heartbeatTimeoutMs,
+      maxPayloadBytes: this.config.maxPayloadBytes,
+    };
+    this.outbound.send(session, { type: ServerMessageType.Welcome, data: welcome });
+  }
+
+  private disconnected(session: Session, code: number): void {
+    for (const room of this.registry.remove(session)) this.presence.announceLeave(session, room);
+    this.logger.info(
+      { sessionId: session.id, userId: session.userId, remoteAddress: session.remoteAddress, code, durationMs: Date.now() - session.connectedAt },
+      'connection closed',
+    );
+  }
+}
+
+function sessionOf(socket: WebSocket): Session {
+  return (socket as SessionSocket)[SESSION];
+}
+
+function onPong(this: WebSocket): void {
+  HeartbeatService.markAlive(sessionOf(this));
+}

@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { ActivityInterceptor } from './activity.interceptor';
+import { HeartbeatService } from './heartbeat.service';
+
+@Module({
+  providers: [HeartbeatService, { provide: APP_INTERCEPTOR, useClass: ActivityInterceptor }],
+  exports: [HeartbeatService],
+})
+export class HeartbeatModule {}

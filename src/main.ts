@@ -1,0 +1,47 @@
+import 'reflect-metadata';
+import { createApp } from './app.factory';
+import { signToken } from './auth/token-signer';
+import { AppConfig, ConfigError, loadConfig } from './config';
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfigOrExit();
+  const app = await createApp(config);
+  app.enableShutdownHooks();
+  // Whatever a hook does, the process ends within SHUTDOWN_TIMEOUT_MS of the signal.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => setTimeout(() => process.exit(1), config.shutdownTimeoutMs).unref());
+  }
+  await app.listen(config.port);
+  if (config.jwt.ephemeral) await printDevToken(config);
+}
+
+function loadConfigOrExit(): AppConfig {
+  try {
+    return loadConfig(process.env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
+}
+
+/** Development without a key: print a token for the ephemeral secret and how to use it. */
+async function printDevToken(config: AppConfig): Promise<void> {
+  const token = await signToken(config.jwt, { sub: 'dev-user', rooms: ['*'], ttlSeconds: 24 * 3600 });
+  const url = `ws://localhost:${config.port}${config.wsPath}`;
+  process.stdout.write(
+    [
+      '',
+      'Development mode: no JWT_SECRET or JWT_PUBLIC_KEY set, so an ephemeral secret signs tokens for this run.',
+      `Dev token (user "dev-user", all rooms, 24 h):\n  ${token}`,
+      `Try it:\n  npx wscat -c '${url}?token=${token}'`,
+      `  then send {"type":"room.join","id":"1","data":{"room":"public:lobby"}}`,
+      '',
+    ].join('\n'),
+  );
+}
+
+bootstrap().catch((err: unknown) => {
+  process.stderr.write(`Failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

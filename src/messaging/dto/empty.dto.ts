@@ -1,0 +1,2 @@
+/** For types whose `data` carries nothing: any property in it is refused. */
+export class EmptyDto {}

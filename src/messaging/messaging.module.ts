@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { HandlerRegistry } from './handler-registry.service';
+import { DirectHandler } from './handlers/direct.handler';
+import { PingHandler } from './handlers/ping.handler';
+import { PresenceHandler } from './handlers/presence.handler';
+import { RoomHandler } from './handlers/room.handler';
+import { PresenceService } from './presence.service';
+
+/** The built-in message types, and the registry that finds every @MessageHandler in the app. */
+@Module({
+  imports: [DiscoveryModule],
+  providers: [HandlerRegistry, PresenceService, PingHandler, RoomHandler, DirectHandler, PresenceHandler],
+  exports: [HandlerRegistry, PresenceService, RoomHandler],
+})
+export class MessagingModule {}

@@ -1,0 +1,18 @@
+/** Codes carried by `error` frames (`{"type":"error","id","data":{"code","message","details"?}}`). */
+export const ErrorCode = {
+  /** The text frame is not parsable JSON. */
+  BadJson: 'BAD_JSON',
+  /** Valid JSON but not an envelope, or nested deeper than MAX_JSON_DEPTH. */
+  BadEnvelope: 'BAD_ENVELOPE',
+  /** No handler is registered for `type`. */
+  UnknownType: 'UNKNOWN_TYPE',
+  /** `data` failed the type's DTO validation; `details` lists the fields. */
+  ValidationFailed: 'VALIDATION_FAILED',
+  /** The token does not permit this action (e.g. room not in the `rooms` claim). */
+  Forbidden: 'FORBIDDEN',
+  /** Over the per-connection rate limit; the message was not processed. */
+  RateLimited: 'RATE_LIMITED',
+  /** The handler failed unexpectedly; the connection stays open. */
+  Internal: 'INTERNAL',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

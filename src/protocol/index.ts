@@ -1,0 +1,4 @@
+export * from './close-codes';
+export * from './error-codes';
+export * from './envelope';
+export * from './messages';

@@ -1,0 +1,28 @@
+import type { WebSocket } from 'ws';
+import type { RoomPermissions } from '../auth/room-permissions';
+import type { TokenBucket } from './token-bucket';
+
+/** One live WebSocket connection and what the server knows about it. */
+export class Session {
+  readonly rooms = new Set<string>();
+  /** Set when a heartbeat ping goes out; cleared by any inbound frame or pong. */
+  awaitingPong = false;
+  /** Last time a message was handled (set by the activity interceptor). */
+  lastActivityAt: number;
+  /** Set once the server has started closing this socket, so it is closed only once. */
+  closing = false;
+
+  constructor(
+    readonly id: string,
+    readonly userId: string,
+    readonly socket: WebSocket,
+    readonly permissions: RoomPermissions,
+    readonly rateLimit: TokenBucket,
+    readonly remoteAddress: string,
+    /** Token expiry, seconds since the epoch. */
+    readonly tokenExp: number,
+    readonly connectedAt = Date.now(),
+  ) {
+    this.lastActivityAt = connectedAt;
+  }
+}
