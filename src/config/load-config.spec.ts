@@ -1,0 +1,294 @@
+// load-config.ts relies on reflect-metadata (class-transformer reads design:type for implicit
+// conversion); main.ts imports it first, and so must this spec.
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from './load-config';
+
+const SECRET = 'x'.repeat(32);
+const PUBLIC_KEY = '-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----';
+
+/** The ConfigError loadConfig throws for env, or fails the test. */
+function configError(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: SECRET });
+    expect(config).toMatchObject({
+      production: false,
+      port: 3000,
+      wsPath: '/ws',
+      allowedOrigins: [],
+      allowNoOrigin: true,
+      adminToken: undefined,
+      heartbeatIntervalMs: 25_000,
+      heartbeatTimeoutMs: 10_000,
+      maxPayloadBytes: 65_536,
+      maxJsonDepth: 32,
+      sendBufferMaxBytes: 1_048_576,
+      rateLimitPerSec: 50,
+      rateLimitBurst: 100,
+      maxConnections: 100_000,
+      maxConnectionsPerUser: 100,
+      defaultRooms: ['public:*'],
+      shutdownTimeoutMs: 10_000,
+      logLevel: 'info',
+      trustProxy: false,
+    });
+  });
+
+  it('reads every variable it is given', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      PORT: '8080',
+      WS_PATH: '/realtime/v1',
+      JWT_SECRET: SECRET,
+      JWT_ISSUER: 'https://auth.example.com',
+      JWT_AUDIENCE: 'realtime',
+      ALLOWED_ORIGINS: 'https://app.example.com',
+      ALLOW_NO_ORIGIN: 'true',
+      ADMIN_TOKEN: 'a'.repeat(16),
+      HEARTBEAT_INTERVAL_MS: '30000',
+      HEARTBEAT_TIMEOUT_MS: '5000',
+      MAX_PAYLOAD_BYTES: '1024',
+      MAX_JSON_DEPTH: '8',
+      SEND_BUFFER_MAX_BYTES: '2048',
+      RATE_LIMIT_PER_SEC: '5',
+      RATE_LIMIT_BURST: '10',
+      MAX_CONNECTIONS: '7',
+      MAX_CONNECTIONS_PER_USER: '3',
+      DEFAULT_ROOMS: 'lobby',
+      SHUTDOWN_TIMEOUT_MS: '2000',
+      LOG_LEVEL: 'debug',
+      TRUST_PROXY: 'true',
+    });
+    expect(config).toMatchObject({
+      production: true,
+      port: 8080,
+      wsPath: '/realtime/v1',
+      allowedOrigins: ['https://app.example.com'],
+      allowNoOrigin: true,
+      adminToken: 'a'.repeat(16),
+      heartbeatIntervalMs: 30_000,
+      heartbeatTimeoutMs: 5_000,
+      maxPayloadBytes: 1024,
+      maxJsonDepth: 8,
+      sendBufferMaxBytes: 2048,
+      rateLimitPerSec: 5,
+      rateLimitBurst: 10,
+      maxConnections: 7,
+      maxConnectionsPerUser: 3,
+      defaultRooms: ['lobby'],
+      shutdownTimeoutMs: 2000,
+      logLevel: 'debug',
+      trustProxy: true,
+    });
+    expect(config.jwt).toMatchObject({ issuer: 'https://auth.example.com', audience: 'realtime', ephemeral: false });
+  });
+
+  describe('bad values throw a one-line ConfigError naming the variable', () => {
+    it.each<{ variable: string; value: string }>([
+      { variable: 'NODE_ENV', value: 'prod' },
+      { variable: 'PORT', value: 'abc' },
+      { variable: 'PORT', value: '70000' },
+      { variable: 'PORT', value: '65536' },
+      { variable: 'PORT', value: '-1' },
+      { variable: 'PORT', value: '80.5' },
+      { variable: 'WS_PATH', value: 'ws' },
+      { variable: 'WS_PATH', value: '/ws path' },
+      { variable: 'WS_PATH', value: 'https://host/ws' },
+      { variable: 'WS_PATH', value: '/ws?x=1' },
+      { variable: 'JWT_SECRET', value: 'x'.repeat(31) },
+      { variable: 'JWT_PUBLIC_KEY', value: 'not a pem' },
+      { variable: 'JWT_PRIVATE_KEY', value: '-----BEGIN PUBLIC KEY-----' },
+      { variable: 'ADMIN_TOKEN', value: 'a'.repeat(15) },
+      { variable: 'HEARTBEAT_INTERVAL_MS', value: '-1' },
+      { variable: 'HEARTBEAT_INTERVAL_MS', value: '99' },
+      { variable: 'HEARTBEAT_INTERVAL_MS', value: 'soon' },
+      { variable: 'HEARTBEAT_TIMEOUT_MS', value: '49' },
+      { variable: 'MAX_PAYLOAD_BYTES', value: '255' },
+      { variable: 'MAX_PAYLOAD_BYTES', value: String(100 * 1024 * 1024 + 1) },
+      { variable: 'MAX_JSON_DEPTH', value: '1' },
+      { variable: 'MAX_JSON_DEPTH', value: '1001' },
+      { variable: 'SEND_BUFFER_MAX_BYTES', value: '1023' },
+      { variable: 'RATE_LIMIT_PER_SEC', value: '0' },
+      { variable: 'RATE_LIMIT_PER_SEC', value: '2.5' },
+      { variable: 'RATE_LIMIT_BURST', value: '0' },
+      { variable: 'MAX_CONNECTIONS', value: '0' },
+      { variable: 'MAX_CONNECTIONS_PER_USER', value: '0' },
+      { variable: 'SHUTDOWN_TIMEOUT_MS', value: '99' },
+      { variable: 'LOG_LEVEL', value: 'loud' },
+      { variable: 'LOG_LEVEL', value: 'INFO' },
+    ])('$variable=$value', ({ variable, value }) => {
+      const error = configError({ NODE_ENV: 'test', JWT_SECRET: SECRET, [variable]: value });
+      expect(error.name).toBe('ConfigError');
+      expect(error.message).not.toMatch(/[\r\n]/);
+      expect(error.message).toMatch(new RegExp(`^Invalid configuration: ${variable}: \\S`));
+    });
+  });
+
+  describe('boundary values are accepted', () => {
+    it.each<{ variable: string; value: string; field: string; expected: number }>([
+      { variable: 'PORT', value: '0', field: 'port', expected: 0 },
+      { variable: 'PORT', value: '65535', field: 'port', expected: 65535 },
+      { variable: 'HEARTBEAT_INTERVAL_MS', value: '60000', field: 'heartbeatIntervalMs', expected: 60_000 },
+      { variable: 'MAX_PAYLOAD_BYTES', value: '256', field: 'maxPayloadBytes', expected: 256 },
+      { variable: 'MAX_PAYLOAD_BYTES', value: String(100 * 1024 * 1024), field: 'maxPayloadBytes', expected: 100 * 1024 * 1024 },
+      { variable: 'MAX_JSON_DEPTH', value: '2', field: 'maxJsonDepth', expected: 2 },
+      { variable: 'MAX_JSON_DEPTH', value: '1000', field: 'maxJsonDepth', expected: 1000 },
+      { variable: 'SEND_BUFFER_MAX_BYTES', value: '1024', field: 'sendBufferMaxBytes', expected: 1024 },
+      { variable: 'RATE_LIMIT_PER_SEC', value: '1', field: 'rateLimitPerSec', expected: 1 },
+      { variable: 'RATE_LIMIT_BURST', value: '1', field: 'rateLimitBurst', expected: 1 },
+      { variable: 'SHUTDOWN_TIMEOUT_MS', value: '100', field: 'shutdownTimeoutMs', expected: 100 },
+    ])('$variable=$value', ({ variable, value, field, expected }) => {
+      const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: SECRET, [variable]: value });
+      expect(config[field as keyof typeof config]).toBe(expected);
+    });
+
+    it.each(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])('LOG_LEVEL=%s', (level) => {
+      expect(loadConfig({ NODE_ENV: 'test', JWT_SECRET: SECRET, LOG_LEVEL: level }).logLevel).toBe(level);
+    });
+
+    it.each(['/', '/ws', '/a/b_c.d-e', '/WS2'])('WS_PATH=%s', (path) => {
+      expect(loadConfig({ NODE_ENV: 'test', JWT_SECRET: SECRET, WS_PATH: path }).wsPath).toBe(path);
+    });
+
+    it('the secret is exactly 32 characters at the minimum', () => {
+      const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'y'.repeat(32) });
+      expect(Buffer.from(config.jwt.secret!).toString()).toBe('y'.repeat(32));
+    });
+  });
+
+  describe('JWT keys', () => {
+    it('production without a key throws', () => {
+      const error = configError({ NODE_ENV: 'production' });
+      expect(error.message).not.toMatch(/[\r\n]/);
+      expect(error.message).toContain('JWT_SECRET');
+      expect(error.message).toContain('NODE_ENV=production');
+    });
+
+    it.each([{ NODE_ENV: 'development' }, { NODE_ENV: 'test' }, {}])(
+      'without a key (%o) generates an ephemeral 32-byte secret',
+      (env) => {
+        const first = loadConfig(env);
+        const second = loadConfig(env);
+        expect(first.jwt.ephemeral).toBe(true);
+        expect(first.jwt.secret).toBeInstanceOf(Uint8Array);
+        expect(first.jwt.secret).toHaveLength(32);
+        expect(first.jwt.publicKeyPem).toBeUndefined();
+        expect(Buffer.from(first.jwt.secret!).equals(Buffer.from(second.jwt.secret!))).toBe(false);
+      },
+    );
+
+    it('production with JWT_SECRET uses it as UTF-8 bytes', () => {
+      const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET });
+      expect(config.production).toBe(true);
+      expect(config.jwt.ephemeral).toBe(false);
+      expect(config.jwt.secret).toEqual(new TextEncoder().encode(SECRET));
+    });
+
+    it('production with JWT_PUBLIC_KEY has no secret', () => {
+      const config = loadConfig({ NODE_ENV: 'production', JWT_PUBLIC_KEY: PUBLIC_KEY });
+      expect(config.jwt).toMatchObject({ publicKeyPem: PUBLIC_KEY, secret: undefined, ephemeral: false });
+    });
+
+    it('JWT_SECRET and JWT_PUBLIC_KEY together throw', () => {
+      const error = configError({ NODE_ENV: 'development', JWT_SECRET: SECRET, JWT_PUBLIC_KEY: PUBLIC_KEY });
+      expect(error.message).not.toMatch(/[\r\n]/);
+      expect(error.message).toContain('JWT_SECRET');
+      expect(error.message).toContain('JWT_PUBLIC_KEY');
+    });
+  });
+
+  describe('heartbeat timeout must be shorter than the interval', () => {
+    it.each<{ interval?: string; timeout?: string; ok: boolean }>([
+      { interval: '1000', timeout: '999', ok: true },
+      { interval: '1000', timeout: '1000', ok: false },
+      { interval: '1000', timeout: '5000', ok: false },
+      { interval: '10000', ok: false }, // the default timeout is 10000
+      { timeout: '25000', ok: false }, // the default interval is 25000
+      { timeout: '24999', ok: true },
+    ])('interval $interval, timeout $timeout -> ok: $ok', ({ interval, timeout, ok }) => {
+      const env = { NODE_ENV: 'test', JWT_SECRET: SECRET, HEARTBEAT_INTERVAL_MS: interval, HEARTBEAT_TIMEOUT_MS: timeout };
+      if (ok) {
+        expect(loadConfig(env).heartbeatTimeoutMs).toBe(Number(timeout));
+      } else {
+        const error = configError(env);
+        expect(error.message).not.toMatch(/[\r\n]/);
+        expect(error.message).toContain('HEARTBEAT_TIMEOUT_MS');
+      }
+    });
+  });
+
+  describe('lists', () => {
+    it.each<{ value: string; expected: string[] }>([
+      { value: 'https://a.example.com', expected: ['https://a.example.com'] },
+      { value: 'https://a.example.com,https://b.example.com', expected: ['https://a.example.com', 'https://b.example.com'] },
+      { value: ' https://a.example.com , https://*.b.example.com ', expected: ['https://a.example.com', 'https://*.b.example.com'] },
+      { value: 'https://a.example.com,, ,', expected: ['https://a.example.com'] },
+      { value: ' , ', expected: [] },
+    ])('ALLOWED_ORIGINS="$value"', ({ value, expected }) => {
+      expect(loadConfig({ NODE_ENV: 'test', JWT_SECRET: SECRET, ALLOWED_ORIGINS: value }).allowedOrigins).toEqual(expected);
+    });
+
+    it('DEFAULT_ROOMS is a trimmed comma list too', () => {
+      expect(loadConfig({ NODE_ENV: 'test', JWT_SECRET: SECRET, DEFAULT_ROOMS: ' lobby , public:* ,' }).defaultRooms).toEqual([
+        'lobby',
+        'public:*',
+      ]);
+    });
+  });
+
+  describe('booleans', () => {
+    it.each<{ variable: string; field: 'allowNoOrigin' | 'trustProxy'; value: string; expected: boolean }>([
+      { variable: 'ALLOW_NO_ORIGIN', field: 'allowNoOrigin', value: 'true', expected: true },
+      { variable: 'ALLOW_NO_ORIGIN', field: 'allowNoOrigin', value: '1', expected: true },
+      { variable: 'TRUST_PROXY', field: 'trustProxy', value: 'true', expected: true },
+      { variable: 'TRUST_PROXY', field: 'trustProxy', value: '1', expected: true },
+    ])('$variable=$value -> $expected', ({ variable, field, value, expected }) => {
+      expect(loadConfig({ NODE_ENV: 'test', JWT_SECRET: SECRET, [variable]: value })[field]).toBe(expected);
+    });
+  });
+
+  describe('empty-string variables count as unset', () => {
+    it.each<{ variable: string; field: string; expected: unknown }>([
+      { variable: 'PORT', field: 'port', expected: 3000 },
+      { variable: 'WS_PATH', field: 'wsPath', expected: '/ws' },
+      { variable: 'HEARTBEAT_INTERVAL_MS', field: 'heartbeatIntervalMs', expected: 25_000 },
+      { variable: 'MAX_JSON_DEPTH', field: 'maxJsonDepth', expected: 32 },
+      { variable: 'LOG_LEVEL', field: 'logLevel', expected: 'info' },
+      { variable: 'ALLOW_NO_ORIGIN', field: 'allowNoOrigin', expected: true },
+      { variable: 'TRUST_PROXY', field: 'trustProxy', expected: false },
+      { variable: 'DEFAULT_ROOMS', field: 'defaultRooms', expected: ['public:*'] },
+      { variable: 'ALLOWED_ORIGINS', field: 'allowedOrigins', expected: [] },
+      { variable: 'ADMIN_TOKEN', field: 'adminToken', expected: undefined },
+    ])('$variable=""', ({ variable, field, expected }) => {
+      const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: SECRET, [variable]: '' });
+      expect(config[field as keyof typeof config]).toEqual(expected);
+    });
+
+    it('an empty NODE_ENV is development, an empty JWT_SECRET is no key', () => {
+      const config = loadConfig({ NODE_ENV: '', JWT_SECRET: '', JWT_PUBLIC_KEY: '' });
+      expect(config.production).toBe(false);
+      expect(config.jwt.ephemeral).toBe(true);
+    });
+
+    it('in production an empty JWT_SECRET is still a missing key', () => {
+      expect(configError({ NODE_ENV: 'production', JWT_SECRET: '' }).message).toContain('JWT_SECRET');
+    });
+
+    it('JWT_SECRET set with JWT_PUBLIC_KEY="" is not a conflict', () => {
+      expect(loadConfig({ NODE_ENV: 'test', JWT_SECRET: SECRET, JWT_PUBLIC_KEY: '' }).jwt.publicKeyPem).toBeUndefined();
+    });
+  });
+
+  it('ignores variables it does not know', () => {
+    expect(loadConfig({ NODE_ENV: 'test', JWT_SECRET: SECRET, HOME: '/root', PATH: '/bin' }).port).toBe(3000);
+  });
+});
