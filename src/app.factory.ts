@@ -1,4 +1,4 @@
-import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { DynamicModule, INestApplication, Type, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -10,8 +10,8 @@ import { UpgradeVerifier } from './gateway/upgrade-verifier.service';
 import { HardenedExpressAdapter } from './http/hardened-express.adapter';
 
 /** Builds the application (not yet listening); main.ts and the end-to-end tests share it. */
-export async function createApp(config: AppConfig): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), new HardenedExpressAdapter(), {
+export async function createApp(config: AppConfig, extensions: (Type | DynamicModule)[] = []): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, extensions), new HardenedExpressAdapter(), {
     bufferLogs: true,
     abortOnError: false,
   });

@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, Type } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AdminModule } from './admin/admin.module';
 import { AppConfig, AppConfigModule } from './config';
@@ -10,7 +10,8 @@ import { RegistryModule } from './registry/registry.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  /** @param extensions your own modules with @MessageHandler types (see README, "Extending"). */
+  static forRoot(config: AppConfig, extensions: (Type | DynamicModule)[] = []): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -21,6 +22,7 @@ export class AppModule {
         GatewayModule,
         AdminModule,
         TypingModule,
+        ...extensions,
       ],
     };
   }

@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
+import { Logger } from 'nestjs-pino';
 import { createApp } from './app.factory';
 import { signToken } from './auth/token-signer';
 import { AppConfig, ConfigError, loadConfig } from './config';
@@ -12,6 +14,8 @@ async function bootstrap(): Promise<void> {
     process.once(signal, () => setTimeout(() => process.exit(1), config.shutdownTimeoutMs).unref());
   }
   await app.listen(config.port);
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  app.get(Logger).log({ port, wsPath: config.wsPath }, `listening on port ${port}`);
   if (config.jwt.ephemeral) await printDevToken(config);
 }
 

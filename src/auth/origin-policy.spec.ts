@@ -148,3 +148,17 @@ describe('OriginPolicy', () => {
     expect(['https://app.example.com', 'http://localhost:3000'].map((o) => policy.allows(o, 'gw.example.com'))).toEqual([false, false]);
   });
 });
+
+describe('OriginPolicy: cases found wrong in review', () => {
+  it.each([
+    ['https://app.example.com', true],
+    ['https://app.example.com:443', true],
+    ['https://app.example.com:8443', false],
+  ])('a wildcard with the default port written out (https://*.example.com:443) against %s -> %s', (origin, allowed) => {
+    expect(new OriginPolicy(['https://*.example.com:443'], false).allows(origin, undefined)).toBe(allowed);
+  });
+
+  it('refuses a backslash that URL would read as a path', () => {
+    expect(new OriginPolicy(['https://exact.example.org'], false).allows('https://exact.example.org\\foo', undefined)).toBe(false);
+  });
+});

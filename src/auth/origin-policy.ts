@@ -15,10 +15,12 @@ export class OriginPolicy {
     for (const entry of allowedOrigins) {
       const wildcard = /^([a-z][a-z0-9+.-]*):\/\/\*\.([^/:]+)(?::(\d+))?$/i.exec(entry);
       if (wildcard) {
+        const scheme = wildcard[1].toLowerCase();
         this.wildcards.push({
-          scheme: wildcard[1].toLowerCase(),
+          scheme,
           suffix: `.${wildcard[2].toLowerCase()}`,
-          port: wildcard[3] ?? '',
+          // As URL.port does, a scheme's default port (https:443) is written as ''.
+          port: new URL(`${scheme}://host:${wildcard[3] ?? ''}`).port,
         });
       } else {
         const normalized = normalizeOrigin(entry);
@@ -43,7 +45,7 @@ export class OriginPolicy {
 
 function parseOrigin(origin: string): URL | null {
   // An origin is scheme://host[:port] and nothing else; `null` and anything with a path are refused.
-  if (!/^[a-z][a-z0-9+.-]*:\/\/[^/?#@\s]+$/i.test(origin)) return null;
+  if (!/^[a-z][a-z0-9+.-]*:\/\/[^/?#@\s\\]+$/i.test(origin)) return null;
   try {
     return new URL(origin);
   } catch {

@@ -228,3 +228,19 @@ describe('TokenVerifier', () => {
     expect(() => new TokenVerifier(keyless)).toThrow('no JWT key configured');
   });
 });
+
+describe('TokenVerifier: cases found wrong in review', () => {
+  const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'r'.repeat(32) });
+  const sign = (claims: object) =>
+    new SignJWT({ ...claims }).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setExpirationTime('1h').sign(config.jwt.secret!);
+
+  it('refuses a rooms claim of null instead of granting the default rooms', async () => {
+    await expect(new TokenVerifier(config).verify(await sign({ rooms: null }))).rejects.toMatchObject({ reason: 'invalid' });
+  });
+
+  it('gives each identity its own copy of the default rooms', async () => {
+    const identity = await new TokenVerifier(config).verify(await sign({}));
+    identity.rooms.push('mutated');
+    expect(config.defaultRooms).toEqual(['public:*']);
+  });
+});

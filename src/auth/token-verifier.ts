@@ -2,6 +2,7 @@ import { createPublicKey, KeyObject } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { errors, jwtVerify, JWTPayload } from 'jose';
 import { APP_CONFIG, AppConfig } from '../config';
+import { SYSTEM_SENDER } from '../protocol';
 
 /** Who a verified token says the client is. */
 export interface Identity {
@@ -56,11 +57,13 @@ export class TokenVerifier {
     } catch (err) {
       throw new InvalidTokenError(err instanceof errors.JWTExpired ? 'expired' : 'invalid');
     }
-    const rooms = payload.rooms ?? this.config.defaultRooms;
+    // An absent claim means the defaults; a present one (even null) must be a list of patterns.
+    const rooms = payload.rooms === undefined ? [...this.config.defaultRooms] : payload.rooms;
     if (!Array.isArray(rooms) || !rooms.every((r) => typeof r === 'string')) {
       throw new InvalidTokenError('invalid');
     }
-    if (typeof payload.sub !== 'string' || payload.sub.length === 0 || payload.sub.length > 256) {
+    // "system" is the sender of admin messages: no client may pose as it.
+    if (typeof payload.sub !== 'string' || payload.sub.length === 0 || payload.sub.length > 256 || payload.sub === SYSTEM_SENDER) {
       throw new InvalidTokenError('invalid');
     }
     return { userId: payload.sub, rooms, exp: payload.exp as number, jti: payload.jti };

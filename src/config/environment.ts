@@ -1,8 +1,12 @@
+import 'reflect-metadata';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 
-const toBoolean = ({ value }: { value: unknown }) =>
-  value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
+/** Reads the raw string: implicit conversion would already have made Boolean('false') true. */
+const toBoolean = ({ obj, key }: { obj: Record<string, unknown>; key: string }) => {
+  const raw = obj[key];
+  return raw === 'true' || raw === '1' ? true : raw === 'false' || raw === '0' ? false : raw;
+};
 
 /**
  * The environment variables the service reads, with their defaults. Validated once at start

@@ -1,10 +1,11 @@
+import { generateKeyPairSync } from 'node:crypto';
 // load-config.ts relies on reflect-metadata (class-transformer reads design:type for implicit
 // conversion); main.ts imports it first, and so must this spec.
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './load-config';
 
 const SECRET = 'x'.repeat(32);
-const PUBLIC_KEY = '-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----';
+const PUBLIC_KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
 
 /** The ConfigError loadConfig throws for env, or fails the test. */
 function configError(env: NodeJS.ProcessEnv): ConfigError {
@@ -290,5 +291,36 @@ describe('loadConfig', () => {
 
   it('ignores variables it does not know', () => {
     expect(loadConfig({ NODE_ENV: 'test', JWT_SECRET: SECRET, HOME: '/root', PATH: '/bin' }).port).toBe(3000);
+  });
+});
+
+describe('loadConfig: values found wrong in review', () => {
+  it.each([
+    ['false', false],
+    ['0', false],
+    ['true', true],
+    ['1', true],
+  ])('ALLOW_NO_ORIGIN=%s reads as %s', (value, expected) => {
+    expect(loadConfig({ NODE_ENV: 'test', ALLOW_NO_ORIGIN: value }).allowNoOrigin).toBe(expected);
+    expect(loadConfig({ NODE_ENV: 'test', TRUST_PROXY: value }).trustProxy).toBe(expected);
+  });
+
+  it.each([
+    ['ALLOW_NO_ORIGIN', 'maybe'],
+    ['ALLOWED_ORIGINS', 'https://app.example.com/'],
+    ['ALLOWED_ORIGINS', 'app.example.com'],
+    ['JWT_PUBLIC_KEY', '-----BEGIN PUBLIC KEY-----\nnot a key\n-----END PUBLIC KEY-----'],
+    ['JWT_PUBLIC_KEY', generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString()],
+    ['JWT_PUBLIC_KEY', generateKeyPairSync('ec', { namedCurve: 'P-384' }).publicKey.export({ type: 'spki', format: 'pem' }).toString()],
+  ])('%s=%j is a one-line ConfigError naming the variable', (variable, value) => {
+    expect(() => loadConfig({ NODE_ENV: 'test', [variable]: value })).toThrow(new RegExp(`^Invalid configuration: ${variable}[^\\n]*$`));
+  });
+
+  it('blank variables count as unset', () => {
+    expect(loadConfig({ NODE_ENV: 'test', PORT: '  ' }).port).toBe(3000);
+  });
+
+  it('names the type error for a non-numeric PORT', () => {
+    expect(() => loadConfig({ NODE_ENV: 'test', PORT: 'abc' })).toThrow('Invalid configuration: PORT: PORT must be an integer number');
   });
 });

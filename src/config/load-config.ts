@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createPublicKey, KeyObject, randomBytes } from 'node:crypto';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { AppConfig } from './app-config';
@@ -15,9 +15,24 @@ const list = (value: string) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
-/** Empty variables count as unset, so their defaults apply. */
+/** Empty (or blank) variables count as unset, so their defaults apply. */
 function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => !!entry[1]));
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => !!entry[1]?.trim()));
+}
+
+/** An allowed origin is `scheme://host[:port]` or `scheme://*.domain[:port]`, nothing more. */
+const ORIGIN_ENTRY = /^[a-z][a-z0-9+.-]*:\/\/(\*\.)?[A-Za-z0-9.-]+(:\d+)?$/i;
+
+/** RS256 needs an RSA key and ES256 a P-256 key; anything else could never verify a token. */
+function checkPublicKey(pem: string): void {
+  let key: KeyObject;
+  try {
+    key = createPublicKey(pem);
+  } catch {
+    throw new ConfigError('Invalid configuration: JWT_PUBLIC_KEY: not a readable PEM public key');
+  }
+  const supported = key.asymmetricKeyType === 'rsa' || (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1');
+  if (!supported) throw new ConfigError('Invalid configuration: JWT_PUBLIC_KEY: must be an RSA (RS256) or P-256 (ES256) key');
 }
 
 /** Validates the environment once, at start. Throws ConfigError naming the first bad variable. */
@@ -26,12 +41,19 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   const errors = validateSync(parsed, { forbidUnknownValues: false });
   if (errors.length > 0) {
     const first = errors[0];
-    const reason = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
+    // Prefer the type error: "PORT must be an integer" says more than a range error on NaN.
+    const reason = first.constraints?.isInt ?? Object.values(first.constraints ?? {})[0] ?? 'is invalid';
     throw new ConfigError(`Invalid configuration: ${first.property}: ${reason}`);
   }
   const production = parsed.NODE_ENV === 'production';
   if (parsed.JWT_SECRET && parsed.JWT_PUBLIC_KEY) {
     throw new ConfigError('Invalid configuration: JWT_SECRET and JWT_PUBLIC_KEY are exclusive; set one');
+  }
+  if (parsed.JWT_PUBLIC_KEY) checkPublicKey(parsed.JWT_PUBLIC_KEY);
+  const allowedOrigins = list(parsed.ALLOWED_ORIGINS);
+  const badOrigin = allowedOrigins.find((o) => !ORIGIN_ENTRY.test(o));
+  if (badOrigin !== undefined) {
+    throw new ConfigError('Invalid configuration: ALLOWED_ORIGINS: each entry must be scheme://host[:port] or scheme://*.domain[:port]');
   }
   const keyless = !parsed.JWT_SECRET && !parsed.JWT_PUBLIC_KEY;
   if (keyless && production) {
@@ -57,7 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       audience: parsed.JWT_AUDIENCE,
       ephemeral: keyless,
     },
-    allowedOrigins: list(parsed.ALLOWED_ORIGINS),
+    allowedOrigins,
     allowNoOrigin: parsed.ALLOW_NO_ORIGIN,
     adminToken: parsed.ADMIN_TOKEN,
     heartbeatIntervalMs: parsed.HEARTBEAT_INTERVAL_MS,
@@ -69,7 +91,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     rateLimitBurst: parsed.RATE_LIMIT_BURST,
     maxConnections: parsed.MAX_CONNECTIONS,
     maxConnectionsPerUser: parsed.MAX_CONNECTIONS_PER_USER,
-    defaultRooms: list(parsed.DEFAULT_ROOMS),
+    // `none`: tokens without a rooms claim get no room at all.
+    defaultRooms: parsed.DEFAULT_ROOMS === 'none' ? [] : list(parsed.DEFAULT_ROOMS),
     shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
     logLevel: parsed.LOG_LEVEL,
     trustProxy: parsed.TRUST_PROXY,

@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
@@ -26,7 +25,7 @@ export class DrainService implements BeforeApplicationShutdown {
     this.draining = true;
     const sessions = [...this.registry.all()];
     this.logger.info({ connections: sessions.length }, 'draining connections');
-    const closed = sessions.map((s) => once(s.socket, 'close'));
+    const closed = sessions.map((s) => new Promise((resolve) => s.socket.once('close', resolve)));
     for (const session of sessions) this.outbound.close(session, CloseCode.GoingAway, 'server shutting down');
     // Half the budget for the close handshakes; the rest is for Nest's own teardown.
     const budget = delay(this.config.shutdownTimeoutMs / 2, undefined, { ref: false });

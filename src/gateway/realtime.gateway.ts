@@ -72,7 +72,8 @@ export class RealtimeGateway implements OnGatewayConnection {
     (socket as SessionSocket)[SESSION] = session;
     this.registry.add(session);
     socket.on('message', this.onMessage);
-    socket.on('pong', onPong);
+    socket.on('pong', onPeerHeartbeat);
+    socket.on('ping', onPeerHeartbeat);
     socket.on('error', this.onError);
     socket.once('close', this.onClose);
     this.logger.info({ sessionId: session.id, userId: session.userId, remoteAddress: session.remoteAddress }, 'connection opened');
@@ -99,6 +100,7 @@ function sessionOf(socket: WebSocket): Session {
   return (socket as SessionSocket)[SESSION];
 }
 
-function onPong(this: WebSocket): void {
+/** A pong, or a ping the client sends on its own: either proves the peer alive. */
+function onPeerHeartbeat(this: WebSocket): void {
   HeartbeatService.markAlive(sessionOf(this));
 }

@@ -1,13 +1,15 @@
 import type { IncomingMessage } from 'node:http';
 
-/** The client token: `Authorization: Bearer <jwt>` or the `token` query parameter. */
+/** The client token: `Authorization: Bearer <jwt>`, else the `token` query parameter. */
 export function extractToken(req: IncomingMessage): string | undefined {
-  const header = req.headers.authorization;
-  if (header) {
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    return match?.[1];
-  }
-  return new URL(req.url ?? '/', 'http://localhost').searchParams.get('token') ?? undefined;
+  const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+  return bearer ?? new URL(req.url ?? '/', 'http://localhost').searchParams.get('token') ?? undefined;
+}
+
+/** The page origin; clients of the old protocol version 8 send it as Sec-WebSocket-Origin. */
+export function extractOrigin(req: IncomingMessage): string | undefined {
+  const legacy = req.headers['sec-websocket-origin'];
+  return req.headers.origin ?? (typeof legacy === 'string' ? legacy : undefined);
 }
 
 /**

@@ -5,7 +5,7 @@ import { OriginPolicy } from '../auth/origin-policy';
 import { APP_CONFIG, AppConfig } from '../config';
 import { ConnectionRegistry } from '../registry/connection-registry.service';
 import { DrainService } from './drain.service';
-import { extractToken } from './upgrade-request';
+import { extractOrigin, extractToken } from './upgrade-request';
 
 export type UpgradeDecision =
   | { accepted: true; identity: Identity }
@@ -36,7 +36,7 @@ export class UpgradeVerifier {
 
   async decide(req: IncomingMessage): Promise<UpgradeDecision> {
     if (this.drain.draining) return refuse(503, 'server is shutting down');
-    if (!this.origins.allows(req.headers.origin, req.headers.host)) return refuse(403, 'origin not allowed');
+    if (!this.origins.allows(extractOrigin(req), req.headers.host)) return refuse(403, 'origin not allowed');
     let identity: Identity;
     try {
       identity = await this.tokens.verify(extractToken(req));

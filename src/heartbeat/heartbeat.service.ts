@@ -1,6 +1,8 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG, AppConfig } from '../config';
+import { OutboundService } from '../delivery/outbound.service';
+import { CloseCode } from '../protocol';
 import { ConnectionRegistry } from '../registry/connection-registry.service';
 import { Session } from '../registry/session';
 
@@ -8,10 +10,17 @@ import { Session } from '../registry/session';
  * One shared timer pings every session each HEARTBEAT_INTERVAL_MS; a session from which nothing
  * (pong or any frame) arrived HEARTBEAT_TIMEOUT_MS after its ping is terminated.
  *
- * The sweep runs in a setImmediate after the timeout fires: after an event-loop stall, timers run
- * before pending socket reads, so deciding inside the timer would kill peers whose pong is
- * already waiting in the kernel. setImmediate runs after the poll phase has read them.
+ * Live peers must survive an event-loop stall: after one, timers run before pending socket reads,
+ * so a sweep decided inside a late timer would kill peers whose pong is already waiting in the
+ * kernel. A sweep that fires late is therefore postponed until one fires on time, and the sweep
+ * itself runs in a setImmediate, after the poll phase has read what arrived.
+ *
+ * The same tick closes sessions whose token has expired (4001), so expiry is enforced within
+ * one HEARTBEAT_INTERVAL_MS of `exp` without a timer per connection.
  */
+/** A timer this late means the event loop stalled; peers get their reads processed first. */
+const STALL_TOLERANCE_MS = 50;
+
 @Injectable()
 export class HeartbeatService implements OnApplicationBootstrap, OnApplicationShutdown {
   private interval?: NodeJS.Timeout;
@@ -21,6 +30,7 @@ export class HeartbeatService implements OnApplicationBootstrap, OnApplicationSh
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly registry: ConnectionRegistry,
+    private readonly outbound: OutboundService,
     @InjectPinoLogger(HeartbeatService.name) private readonly logger: PinoLogger,
   ) {}
 
@@ -40,12 +50,27 @@ export class HeartbeatService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private pingAll(): void {
+    // A sweep still pending (postponed by a stall) is superseded: the new ping starts a new window.
+    clearTimeout(this.sweepTimer);
+    const nowSeconds = Date.now() / 1000;
     for (const session of this.registry.all()) {
       if (session.closing) continue;
+      if (session.tokenExp <= nowSeconds) {
+        this.outbound.close(session, CloseCode.TokenExpired, 'token expired');
+        continue;
+      }
       session.awaitingPong = true;
       session.socket.ping();
     }
-    this.sweepTimer = setTimeout(() => setImmediate(() => this.sweep()), this.config.heartbeatTimeoutMs);
+    this.scheduleSweep(Date.now() + this.config.heartbeatTimeoutMs);
+  }
+
+  private scheduleSweep(due: number): void {
+    this.sweepTimer = setTimeout(() => {
+      const lateMs = Date.now() - due;
+      if (lateMs > STALL_TOLERANCE_MS) return this.scheduleSweep(Date.now() + Math.min(lateMs, this.config.heartbeatTimeoutMs));
+      setImmediate(() => this.sweep());
+    }, due - Date.now());
     this.sweepTimer.unref();
   }
 

@@ -52,24 +52,16 @@ describe('validatePayload', () => {
       expect(failure(RoomDto, {})).toEqual([{ field: 'room', constraints: [ROOM_RULE] }]);
     });
 
-    it('refuses unknown properties, naming each', () => {
+    it('refuses unknown properties in one detail that lists the accepted ones', () => {
       expect(failure(RoomDto, { room: 'lobby', extra: 1, other: 'x' })).toEqual([
-        { field: 'extra', constraints: ['property extra should not exist'] },
-        { field: 'other', constraints: ['property other should not exist'] },
+        { field: '*', constraints: ['unknown property; accepted: room'] },
       ]);
     });
 
-    it.each([
-      { length: 63, reported: 63 },
-      { length: 64, reported: 64 },
-      { length: 65, reported: 64 },
-      { length: 1000, reported: 64 },
-    ])('reports an unknown property name of $length characters cut to $reported', ({ length, reported }) => {
-      const name = 'k'.repeat(length);
+    it.each([1, 64, 1000])('never echoes an unknown key (%i characters)', (length) => {
+      const name = 'z'.repeat(length);
       const details = failure(RoomDto, { room: 'lobby', [name]: true });
-      expect(details).toHaveLength(1);
-      expect(details[0].field).toBe(name.slice(0, reported));
-      expect(details[0].field).toHaveLength(reported);
+      expect(JSON.stringify(details)).not.toContain(name);
     });
   });
 
@@ -81,6 +73,7 @@ describe('validatePayload', () => {
       { name: 'zero', body: 0 },
       { name: 'false', body: false },
       { name: 'an array', body: [1, 2] },
+      { name: 'null', body: null },
     ])('accepts $name as body', ({ body }) => {
       const dto = validatePayload(RoomPublishDto, { room: 'lobby', body });
       expect(dto).toBeInstanceOf(RoomPublishDto);
@@ -90,8 +83,6 @@ describe('validatePayload', () => {
     it.each<{ name: string; data: Record<string, unknown> }>([
       { name: 'a missing body', data: { room: 'lobby' } },
       { name: 'an undefined body', data: { room: 'lobby', body: undefined } },
-      // IsDefined refuses null as well as undefined: "any JSON value" excludes null here
-      { name: 'a null body', data: { room: 'lobby', body: null } },
     ])('refuses $name', ({ data }) => {
       expect(failure(RoomPublishDto, data)).toEqual([{ field: 'body', constraints: [BODY_RULE] }]);
     });
@@ -119,7 +110,6 @@ describe('validatePayload', () => {
       { name: 'a numeric to', data: { to: 7, body: 1 }, field: 'to' },
       { name: 'a missing to', data: { body: 1 }, field: 'to' },
       { name: 'a missing body', data: { to: 'bob' }, field: 'body' },
-      { name: 'a null body', data: { to: 'bob', body: null }, field: 'body' },
     ])('refuses $name', ({ data, field }) => {
       const details = failure(DirectSendDto, data);
       expect(details.map((d) => d.field)).toEqual([field]);
@@ -133,8 +123,7 @@ describe('validatePayload', () => {
     });
 
     it.each<Record<string, unknown>>([{ a: 1 }, { room: 'lobby' }, { x: null }, { x: undefined }])('refuses %p', (data) => {
-      const key = Object.keys(data)[0];
-      expect(failure(EmptyDto, data)).toEqual([{ field: key, constraints: [`property ${key} should not exist`] }]);
+      expect(failure(EmptyDto, data)).toEqual([{ field: '*', constraints: ['unknown property; data must be empty'] }]);
     });
   });
 
@@ -167,17 +156,18 @@ describe('validatePayload', () => {
 
     it.each<{ name: string; data: Record<string, unknown>; fields: string[] }>([
       { name: 'a bad nested value', data: { inner: { name: 5 }, items: [] }, fields: ['inner.name'] },
-      { name: 'an unknown nested property', data: { inner: { name: 'n', extra: 1 }, items: [] }, fields: ['inner.extra'] },
+      { name: 'an unknown nested property', data: { inner: { name: 'n', extra: 1 }, items: [] }, fields: ['inner.*'] },
       { name: 'a bad array element', data: { inner: { name: 'n' }, items: [{ qty: 1 }, { qty: 'x' }] }, fields: ['items.1.qty'] },
       { name: 'two nested problems', data: { inner: {}, items: [{ qty: 1.5 }] }, fields: ['inner.name', 'items.0.qty'] },
     ])('$name -> $fields', ({ data, fields }) => {
       expect(failure(Outer, data).map((d) => d.field)).toEqual(fields);
     });
 
-    it('cuts a long nested path to 64 characters', () => {
+    it('lists the nested class accepted properties for an unknown nested key, without echoing it', () => {
       const key = 'z'.repeat(100);
-      const [detail] = failure(Outer, { inner: { name: 'n', [key]: 1 }, items: [] });
-      expect(detail.field).toBe(`inner.${key}`.slice(0, 64));
+      expect(failure(Outer, { inner: { name: 'n', [key]: 1 }, items: [] })).toEqual([
+        { field: 'inner.*', constraints: ['unknown property; accepted: name'] },
+      ]);
     });
   });
 });

@@ -1,11 +1,14 @@
 import { plainToInstance } from 'class-transformer';
-import { validateSync, ValidationError } from 'class-validator';
+import { getMetadataStorage, validateSync, ValidationError } from 'class-validator';
 import { ErrorCode, ErrorDetail } from '../protocol';
 import { MessageError } from './message-error';
 
 // forbidUnknownValues is off because the instance always comes from plainToInstance(dto): an empty DTO
 // has no metadata, and whitelisting still refuses every property it does not declare.
 const OPTIONS = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: false } as const;
+
+/** Unknown properties are reported under this field name, never under the client's own key. */
+export const UNKNOWN_FIELD = '*';
 
 /**
  * Turns `data` into a validated DTO instance or throws VALIDATION_FAILED with per-field details.
@@ -15,18 +18,32 @@ export function validatePayload<T extends object>(dto: new () => T, data: Record
   const instance = plainToInstance(dto, data);
   const errors = validateSync(instance, OPTIONS);
   if (errors.length > 0) {
-    throw new MessageError(ErrorCode.ValidationFailed, 'data failed validation', flatten(errors));
+    throw new MessageError(ErrorCode.ValidationFailed, 'data failed validation', describe(errors));
   }
   return instance;
 }
 
-/** Field names come from the client (unknown keys are reported), so they are cut short. */
-const MAX_FIELD_LENGTH = 64;
+/** Error frames never echo client input, so unknown keys become one detail listing what is accepted. */
+function describe(errors: ValidationError[], prefix = ''): ErrorDetail[] {
+  const details: ErrorDetail[] = [];
+  let unknownIn: object | undefined;
+  for (const e of errors) {
+    if (e.constraints?.whitelistValidation) unknownIn = e.target;
+    else if (e.constraints) details.push({ field: prefix + e.property, constraints: Object.values(e.constraints) });
+    if (e.children?.length) details.push(...describe(e.children, `${prefix}${e.property}.`));
+  }
+  if (unknownIn) details.push({ field: prefix + UNKNOWN_FIELD, constraints: [unknownMessage(unknownIn.constructor)] });
+  return details;
+}
 
-function flatten(errors: ValidationError[], prefix = ''): ErrorDetail[] {
-  return errors.flatMap((e) => {
-    const field = (prefix + e.property).slice(0, MAX_FIELD_LENGTH);
-    const own = e.constraints ? [{ field, constraints: Object.values(e.constraints) }] : [];
-    return [...own, ...flatten(e.children ?? [], `${field}.`)];
-  });
+const unknownMessages = new WeakMap<object, string>();
+
+function unknownMessage(dto: Function): string {
+  let message = unknownMessages.get(dto);
+  if (!message) {
+    const names = [...new Set(getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false).map((m) => m.propertyName))].sort();
+    message = names.length > 0 ? `unknown property; accepted: ${names.join(', ')}` : 'unknown property; data must be empty';
+    unknownMessages.set(dto, message);
+  }
+  return message;
 }

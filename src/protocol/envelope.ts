@@ -6,10 +6,11 @@ export interface ClientEnvelope {
   data?: Record<string, unknown>;
 }
 
+/** `data` is absent only where a type carries nothing (`pong`). */
 export interface ServerEnvelope<T = unknown> {
   type: string;
   id?: string;
-  data: T;
+  data?: T;
 }
 
 export interface ErrorDetail {

@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { IsBoolean, Matches } from 'class-validator';
+import { IsBoolean } from 'class-validator';
 import { FanoutService } from '../../delivery/fanout.service';
 import { encodeFrame } from '../../delivery/outbound.service';
 import { MessageError } from '../../messaging/message-error';
 import { MessageHandler } from '../../messaging/message-handler.decorator';
-import { ErrorCode, ROOM_NAME_PATTERN } from '../../protocol';
+import { IsRoomName } from '../../messaging/dto/validators';
+import { ErrorCode } from '../../protocol';
 import { Session } from '../../registry/session';
 
 export class TypingDto {
-  @Matches(ROOM_NAME_PATTERN)
+  @IsRoomName()
   room!: string;
 
   @IsBoolean()

@@ -1,4 +1,5 @@
-import { IsDefined, IsString, Length } from 'class-validator';
+import { IsString, Length } from 'class-validator';
+import { IsPresent } from './validators';
 
 export class DirectSendDto {
   @IsString()
@@ -6,6 +7,6 @@ export class DirectSendDto {
   to!: string;
 
   /** Any JSON value. */
-  @IsDefined({ message: 'body is required (any JSON value)' })
+  @IsPresent()
   body!: unknown;
 }

@@ -1,15 +1,12 @@
-import { IsDefined, Matches } from 'class-validator';
-import { ROOM_NAME_PATTERN } from '../../protocol';
-
-const ROOM_RULE = { message: 'room must be 1-128 characters of A-Z a-z 0-9 : _ . -' };
+import { IsPresent, IsRoomName } from './validators';
 
 export class RoomDto {
-  @Matches(ROOM_NAME_PATTERN, ROOM_RULE)
+  @IsRoomName()
   room!: string;
 }
 
 export class RoomPublishDto extends RoomDto {
   /** Any JSON value. */
-  @IsDefined({ message: 'body is required (any JSON value)' })
+  @IsPresent()
   body!: unknown;
 }

@@ -1,0 +1,109 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { WebSocket } from 'ws';
+import { HeartbeatService } from '../../src/heartbeat/heartbeat.service';
+import { ConnectionRegistry } from '../../src/registry/connection-registry.service';
+import { startServer, TestServer } from '../support/test-app';
+import { mintToken } from '../support/tokens';
+import { waitFor } from '../support/wait-for';
+import { connect, TestClient } from '../support/ws-client';
+
+describe('heartbeats', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startServer({ HEARTBEAT_INTERVAL_MS: '200', HEARTBEAT_TIMEOUT_MS: '100' });
+  });
+  afterAll(() => server.close());
+
+  it('terminates a peer that answers no ping, within one interval plus the timeout', async () => {
+    const token = await mintToken({ sub: 'silent' });
+    const socket = new WebSocket(server.wsUrl, { headers: { authorization: `Bearer ${token}` }, autoPong: false });
+    const client = new TestClient(socket);
+    await client.nextOfType('welcome');
+    const started = Date.now();
+    const { code } = await client.closed;
+    expect(code).toBe(1006);
+    expect(Date.now() - started).toBeLessThan(200 + 100 + 250);
+    expect([...server.app.get(ConnectionRegistry).all()].some((s) => s.userId === 'silent')).toBe(false);
+  });
+
+  it('keeps a peer that answers pings alive across many intervals', async () => {
+    const client = await connect(server.wsUrl, { token: await mintToken({ sub: 'lively' }) });
+    let pings = 0;
+    client.socket.on('ping', () => pings++);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(pings).toBeGreaterThanOrEqual(5);
+    expect(client.socket.readyState).toBe(WebSocket.OPEN);
+    await client.close();
+  });
+
+  it('closes a connection with 4001 once its token has expired', async () => {
+    const client = await connect(server.wsUrl, { token: await mintToken({ sub: 'short', expiresIn: 1 }) });
+    const started = Date.now();
+    expect(await client.closed).toEqual({ code: 4001, reason: 'token expired' });
+    expect(Date.now() - started).toBeLessThan(1000 + 200 + 300);
+  });
+
+  it('counts any inbound frame as a sign of life, even without pongs', async () => {
+    const token = await mintToken({ sub: 'chatty' });
+    const socket = new WebSocket(server.wsUrl, { headers: { authorization: `Bearer ${token}` }, autoPong: false });
+    const client = new TestClient(socket);
+    await client.nextOfType('welcome');
+    const chatter = setInterval(() => client.sendRaw('{"type":"ping"}'), 50);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    clearInterval(chatter);
+    expect(socket.readyState).toBe(WebSocket.OPEN);
+    socket.terminate();
+  });
+});
+
+describe('heartbeats under an event-loop stall', () => {
+  it('terminates no live peer when the server stalls for a second just after pinging', async () => {
+    const server = await startServer({ HEARTBEAT_INTERVAL_MS: '500', HEARTBEAT_TIMEOUT_MS: '200', MAX_CONNECTIONS_PER_USER: '1000' });
+    const heartbeat = server.app.get(HeartbeatService) as unknown as { pingAll(): void };
+    const pingAll = heartbeat.pingAll.bind(heartbeat);
+    let stalls = 0;
+    heartbeat.pingAll = () => {
+      pingAll();
+      // Block this process (the server) right after the pings leave, before the pongs can be read,
+      // while the clients, in another process, answer them.
+      if (stalls++ < 3) setImmediate(() => {
+        for (const end = Date.now() + 1000; Date.now() < end; );
+      });
+    };
+    const clients = spawn(process.execPath, [join(__dirname, '../support/hold-clients.js'), server.wsUrl, await mintToken({ sub: 'held' }), '50', '5000']);
+    let report = '';
+    clients.stdout.on('data', (chunk) => (report += chunk));
+    await new Promise((resolve) => clients.once('exit', resolve));
+    await server.close();
+    expect(stalls).toBeGreaterThanOrEqual(3);
+    expect(report).toContain('ready');
+    expect(report).not.toContain('closed');
+    expect(report).toContain('open 50');
+  }, 20000);
+});
+
+describe('registry hygiene', () => {
+  it('leaves nothing behind after hundreds of connects, joins and disconnects of every kind', async () => {
+    const server = await startServer({ MAX_CONNECTIONS_PER_USER: '1000' });
+    const registry = server.app.get(ConnectionRegistry);
+    const token = await mintToken({ sub: 'churn' });
+    for (let round = 0; round < 6; round++) {
+      const clients = await Promise.all(Array.from({ length: 50 }, () => connect(server.wsUrl, { token })));
+      await Promise.all(clients.map((c, i) => c.request('room.join', { room: `public:r${i % 7}` })));
+      expect(registry.size).toBe(50);
+      await Promise.all(
+        clients.map((c, i) => {
+          if (i % 3 === 0) c.socket.terminate();
+          else if (i % 3 === 1) c.socket.close();
+          else c.sendRaw(Buffer.from([1]), true); // refused binary frame: the server closes it
+          return c.closed;
+        }),
+      );
+      await waitFor(() => registry.size === 0);
+    }
+    expect({ sessions: registry.size, rooms: registry.roomCount, users: registry.userCount }).toEqual({ sessions: 0, rooms: 0, users: 0 });
+    await server.close();
+  }, 30000);
+});

@@ -1,0 +1,74 @@
+import { ConnectionRegistry } from '../../src/registry/connection-registry.service';
+import { startServer, TestServer } from '../support/test-app';
+import { mintToken } from '../support/tokens';
+import { connect } from '../support/ws-client';
+import { waitFor } from '../support/wait-for';
+
+describe('frame limits, rate limits and slow consumers', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startServer({ MAX_PAYLOAD_BYTES: '4096', RATE_LIMIT_PER_SEC: '5', RATE_LIMIT_BURST: '10' });
+  });
+  afterAll(() => server.close());
+
+  it('closes with 1009 on a frame over MAX_PAYLOAD_BYTES', async () => {
+    const client = await connect(server.wsUrl, { token: await mintToken() });
+    client.sendRaw(JSON.stringify({ type: 'ping', data: { pad: 'x'.repeat(5000) } }));
+    expect((await client.closed).code).toBe(1009);
+  });
+
+  it('accepts a frame of exactly MAX_PAYLOAD_BYTES', async () => {
+    const client = await connect(server.wsUrl, { token: await mintToken() });
+    const frame = JSON.stringify({ type: 'room.publish', id: 'big', data: { room: 'public:big', body: '' } });
+    client.sendRaw(frame.replace('"body":""', `"body":"${'x'.repeat(4096 - frame.length)}"`));
+    expect((await client.next((f) => f.id === 'big')).type).toBe('ack');
+    await client.close();
+  });
+
+  it('closes with 1003 on a binary frame', async () => {
+    const client = await connect(server.wsUrl, { token: await mintToken() });
+    client.sendRaw(Buffer.from('{"type":"ping"}'), true);
+    expect((await client.closed).code).toBe(1003);
+  });
+
+  it('answers RATE_LIMITED over the bucket and closes with 4009 under sustained abuse', async () => {
+    const client = await connect(server.wsUrl, { token: await mintToken() });
+    for (let i = 0; i < 15; i++) client.sendRaw(JSON.stringify({ type: 'ping', id: `f${i}` }));
+    const limited = await client.next((f) => f.type === 'error');
+    expect(limited.data.code).toBe('RATE_LIMITED');
+    expect(client.frames.filter((f) => f.type === 'pong')).toHaveLength(10);
+    for (let i = 0; i < 30; i++) client.sendRaw(JSON.stringify({ type: 'ping' }));
+    expect((await client.closed).code).toBe(4009);
+  });
+
+  it('lets a rate-limited client continue once tokens refill', async () => {
+    const client = await connect(server.wsUrl, { token: await mintToken() });
+    for (let i = 0; i < 12; i++) client.sendRaw(JSON.stringify({ type: 'ping' }));
+    await client.next((f) => f.type === 'error');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect((await client.request('ping')).type).toBe('pong');
+    await client.close();
+  });
+});
+
+describe('slow consumers', () => {
+  it('closes a non-reading member with 4008, terminates it, and keeps delivering to the rest of the room', async () => {
+    const server = await startServer({ SEND_BUFFER_MAX_BYTES: '65536', RATE_LIMIT_PER_SEC: '100000', RATE_LIMIT_BURST: '100000' });
+    const registry = server.app.get(ConnectionRegistry);
+    const [publisher, healthy, stalled] = await Promise.all(
+      ['pub', 'healthy', 'stalled'].map(async (sub) => connect(server.wsUrl, { token: await mintToken({ sub }) })),
+    );
+    for (const c of [healthy, stalled]) await c.request('room.join', { room: 'public:flood' });
+    // The stalled client stops reading: the kernel buffers fill, then the server's send buffer.
+    (stalled.socket as unknown as { _socket: { pause(): void } })._socket.pause();
+    const body = 'y'.repeat(16 * 1024);
+    const count = 1000;
+    for (let i = 0; i < count; i++) publisher.sendRaw(JSON.stringify({ type: 'room.publish', data: { room: 'public:flood', body: `${i}:${body}` } }));
+    await healthy.next((f) => f.type === 'message' && f.data.body.startsWith(`${count - 1}:`), 20000);
+    expect(healthy.frames.filter((f) => f.type === 'message')).toHaveLength(count);
+    await waitFor(() => ![...registry.all()].some((s) => s.userId === 'stalled'), 5000);
+    await Promise.all([publisher.close(), healthy.close()]);
+    await server.close();
+  }, 30000);
+});

@@ -1,0 +1,8 @@
+/** Polls until `condition` holds; rejects after `timeoutMs`. */
+export async function waitFor(condition: () => boolean, timeoutMs = 3000, stepMs = 20): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, stepMs));
+  }
+}
