@@ -1,6 +1,6 @@
 import { generateKeyPair, SignJWT } from 'jose';
 import { Socket, connect as tcpConnect } from 'node:net';
-import { startServer, TestServer } from '../support/test-app';
+import { serversPerTest, startServer, TestServer } from '../support/test-app';
 import { mintToken, unsignedToken } from '../support/tokens';
 import { connect, tryUpgrade } from '../support/ws-client';
 
@@ -88,6 +88,8 @@ describe('handshake: checked before the 101', () => {
 });
 
 describe('handshake: server-wide limits and origin policy options', () => {
+  const startServer = serversPerTest();
+
   it('refuses connections over MAX_CONNECTIONS with 503', async () => {
     const server = await startServer({ MAX_CONNECTIONS: '1' });
     const client = await connect(server.wsUrl, { token: await mintToken({ sub: 'a' }) });
@@ -96,12 +98,10 @@ describe('handshake: server-wide limits and origin policy options', () => {
       body: 'server connection limit reached',
     });
     await client.close();
-    await server.close();
   });
 
   it('refuses requests without Origin when ALLOW_NO_ORIGIN=false', async () => {
     const server = await startServer({ ALLOW_NO_ORIGIN: 'false' });
     expect((await tryUpgrade(server.wsUrl, { authorization: `Bearer ${await mintToken()}` })).status).toBe(403);
-    await server.close();
   });
 });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { HeartbeatService } from '../../src/heartbeat/heartbeat.service';
 import { ConnectionRegistry } from '../../src/registry/connection-registry.service';
-import { startServer, TestServer } from '../support/test-app';
+import { serversPerTest, startServer, TestServer } from '../support/test-app';
 import { mintToken } from '../support/tokens';
 import { waitFor } from '../support/wait-for';
 import { connect, TestClient } from '../support/ws-client';
@@ -59,6 +59,8 @@ describe('heartbeats', () => {
 });
 
 describe('heartbeats under an event-loop stall', () => {
+  const startServer = serversPerTest();
+
   it('terminates no live peer when the server stalls for a second just after pinging', async () => {
     const server = await startServer({ HEARTBEAT_INTERVAL_MS: '500', HEARTBEAT_TIMEOUT_MS: '200', MAX_CONNECTIONS_PER_USER: '1000' });
     const heartbeat = server.app.get(HeartbeatService) as unknown as { pingAll(): void };
@@ -76,7 +78,6 @@ describe('heartbeats under an event-loop stall', () => {
     let report = '';
     clients.stdout.on('data', (chunk) => (report += chunk));
     await new Promise((resolve) => clients.once('exit', resolve));
-    await server.close();
     expect(stalls).toBeGreaterThanOrEqual(3);
     expect(report).toContain('ready');
     expect(report).not.toContain('closed');
@@ -85,6 +86,8 @@ describe('heartbeats under an event-loop stall', () => {
 });
 
 describe('registry hygiene', () => {
+  const startServer = serversPerTest();
+
   it('leaves nothing behind after hundreds of connects, joins and disconnects of every kind', async () => {
     const server = await startServer({ MAX_CONNECTIONS_PER_USER: '1000' });
     const registry = server.app.get(ConnectionRegistry);
@@ -104,6 +107,5 @@ describe('registry hygiene', () => {
       await waitFor(() => registry.size === 0);
     }
     expect({ sessions: registry.size, rooms: registry.roomCount, users: registry.userCount }).toEqual({ sessions: 0, rooms: 0, users: 0 });
-    await server.close();
   }, 30000);
 });

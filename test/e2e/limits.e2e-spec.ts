@@ -1,5 +1,5 @@
 import { ConnectionRegistry } from '../../src/registry/connection-registry.service';
-import { startServer, TestServer } from '../support/test-app';
+import { serversPerTest, startServer, TestServer } from '../support/test-app';
 import { mintToken } from '../support/tokens';
 import { connect } from '../support/ws-client';
 import { waitFor } from '../support/wait-for';
@@ -53,8 +53,10 @@ describe('frame limits, rate limits and slow consumers', () => {
 });
 
 describe('slow consumers', () => {
+  const startServer = serversPerTest();
+
   it('closes a non-reading member with 4008, terminates it, and keeps delivering to the rest of the room', async () => {
-    const server = await startServer({ SEND_BUFFER_MAX_BYTES: '65536', RATE_LIMIT_PER_SEC: '100000', RATE_LIMIT_BURST: '100000' });
+    const server = await startServer({ RATE_LIMIT_PER_SEC: '100000', RATE_LIMIT_BURST: '100000' });
     const registry = server.app.get(ConnectionRegistry);
     const [publisher, healthy, stalled] = await Promise.all(
       ['pub', 'healthy', 'stalled'].map(async (sub) => connect(server.wsUrl, { token: await mintToken({ sub }) })),
@@ -63,12 +65,17 @@ describe('slow consumers', () => {
     // The stalled client stops reading: the kernel buffers fill, then the server's send buffer.
     (stalled.socket as unknown as { _socket: { pause(): void } })._socket.pause();
     const body = 'y'.repeat(16 * 1024);
-    const count = 1000;
-    for (let i = 0; i < count; i++) publisher.sendRaw(JSON.stringify({ type: 'room.publish', data: { room: 'public:flood', body: `${i}:${body}` } }));
-    await healthy.next((f) => f.type === 'message' && f.data.body.startsWith(`${count - 1}:`), 20000);
-    expect(healthy.frames.filter((f) => f.type === 'message')).toHaveLength(count);
+    const batches = 40;
+    const perBatch = 25; // 400 KB a batch: the healthy reader never lags by SEND_BUFFER_MAX_BYTES (1 MiB)
+    for (let b = 0; b < batches; b++) {
+      for (let i = 0; i < perBatch; i++) {
+        publisher.sendRaw(JSON.stringify({ type: 'room.publish', data: { room: 'public:flood', body: `${b * perBatch + i}:${body}` } }));
+      }
+      const last = `${(b + 1) * perBatch - 1}:`;
+      await healthy.next((f) => f.type === 'message' && f.data.body.startsWith(last), 10000);
+    }
+    expect(healthy.frames.filter((f) => f.type === 'message')).toHaveLength(batches * perBatch);
     await waitFor(() => ![...registry.all()].some((s) => s.userId === 'stalled'), 5000);
     await Promise.all([publisher.close(), healthy.close()]);
-    await server.close();
   }, 30000);
 });

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { jwtVerify } from 'jose';
-import { MAIN, runScript, startServerProcess } from '../support/server-process';
+import { killServerProcessesAfterEach, MAIN, runScript, startServerProcess } from '../support/server-process';
 import { TEST_SECRET } from '../support/test-app';
 import { mintToken } from '../support/tokens';
 import { connect, tryUpgrade } from '../support/ws-client';
@@ -8,6 +8,8 @@ import { connect, tryUpgrade } from '../support/ws-client';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('the production process (node dist/main.js)', () => {
+  killServerProcessesAfterEach();
+
   it('closes every socket with 1001 on SIGTERM, refuses upgrades while draining, and exits in time', async () => {
     const server = await startServerProcess({ SHUTDOWN_TIMEOUT_MS: '5000' });
     const clients = await Promise.all(Array.from({ length: 20 }, async (_, i) => connect(server.wsUrl, { token: await mintToken({ sub: `u${i}` }) })));

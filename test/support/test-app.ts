@@ -38,3 +38,19 @@ export async function startServer(env: Record<string, string> = {}, extensions: 
     close: () => app.close(),
   };
 }
+
+/**
+ * For tests that start their own server: every server started through the returned function is
+ * closed after each test, even when the test fails, so a failure never leaves jest hanging.
+ */
+export function serversPerTest(): (env?: Record<string, string>, extensions?: (Type | DynamicModule)[]) => Promise<TestServer> {
+  const started: TestServer[] = [];
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((s) => s.close()));
+  });
+  return async (env, extensions) => {
+    const server = await startServer(env, extensions);
+    started.push(server);
+    return server;
+  };
+}
