@@ -5,6 +5,7 @@ import { AppConfig, AppConfigModule } from './config';
 import { DeliveryModule } from './delivery/delivery.module';
 import { TypingModule } from './examples/typing/typing.module';
 import { GatewayModule } from './gateway/gateway.module';
+import { HistoryModule } from './history/history.module';
 import { loggerOptions } from './logging/logger.options';
 import { RegistryModule } from './registry/registry.module';
 
@@ -19,6 +20,7 @@ export class AppModule {
         LoggerModule.forRoot(loggerOptions(config)),
         RegistryModule,
         DeliveryModule,
+        HistoryModule,
         GatewayModule,
         AdminModule,
         TypingModule,

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Post
 import { ApiBearerAuth, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { OutboundService } from '../delivery/outbound.service';
 import { HeartbeatService } from '../heartbeat/heartbeat.service';
-import { RoomHandler } from '../messaging/handlers/room.handler';
+import { RoomPublisher } from '../messaging/room-publisher.service';
 import { CloseCode, SYSTEM_SENDER } from '../protocol';
 import { ConnectionRegistry } from '../registry/connection-registry.service';
 import { Session } from '../registry/session';
@@ -21,7 +21,7 @@ export class AdminController {
   constructor(
     private readonly registry: ConnectionRegistry,
     private readonly outbound: OutboundService,
-    private readonly rooms: RoomHandler,
+    private readonly publisher: RoomPublisher,
     private readonly heartbeat: HeartbeatService,
   ) {}
 
@@ -45,8 +45,8 @@ export class AdminController {
   @Post('rooms/:room/messages')
   @ApiOkResponse({ type: PublishResult, description: 'Delivered to the room as a `message` from "system"' })
   @HttpCode(200)
-  publish(@Param() { room }: RoomParamDto, @Body() { body }: PublishBodyDto): PublishResult {
-    return this.rooms.publishAs(SYSTEM_SENDER, room, body);
+  publish(@Param() { room }: RoomParamDto, @Body() { body }: PublishBodyDto): Promise<PublishResult> {
+    return this.publisher.publish(SYSTEM_SENDER, room, body);
   }
 
   @Get('stats')

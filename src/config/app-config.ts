@@ -31,6 +31,7 @@ export interface AppConfig {
   maxConnectionsPerUser: number;
   defaultRooms: string[];
   shutdownTimeoutMs: number;
+  history: { sizePerRoom: number; ttlMs: number; maxBytes: number };
   logLevel: string;
   trustProxy: boolean;
 }

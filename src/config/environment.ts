@@ -79,6 +79,15 @@ export class Environment {
   @IsInt() @Min(100)
   SHUTDOWN_TIMEOUT_MS: number = 10_000;
 
+  @IsInt() @Min(0) @Max(100_000)
+  HISTORY_SIZE: number = 100;
+
+  @IsInt() @Min(1000)
+  HISTORY_TTL_MS: number = 300_000;
+
+  @IsInt() @Min(64 * 1024)
+  HISTORY_MAX_BYTES: number = 64 * 1024 * 1024;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
 

@@ -94,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     // `none`: tokens without a rooms claim get no room at all.
     defaultRooms: parsed.DEFAULT_ROOMS === 'none' ? [] : list(parsed.DEFAULT_ROOMS),
     shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
+    history: { sizePerRoom: parsed.HISTORY_SIZE, ttlMs: parsed.HISTORY_TTL_MS, maxBytes: parsed.HISTORY_MAX_BYTES },
     logLevel: parsed.LOG_LEVEL,
     trustProxy: parsed.TRUST_PROXY,
   };

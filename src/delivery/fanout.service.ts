@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { CloseCode } from '../protocol';
 import { ConnectionRegistry } from '../registry/connection-registry.service';
 import { Session } from '../registry/session';
 import { OutboundService } from './outbound.service';
@@ -7,6 +8,9 @@ import { OutboundService } from './outbound.service';
  * Delivers one encoded frame to many sessions of this node. The frame is serialized once by the
  * caller; each recipient costs one socket write.
  */
+/** Live frames one session may have held while its recovery reads the history store. */
+export const MAX_HELD_FRAMES = 10_000;
+
 @Injectable()
 export class FanoutService {
   constructor(
@@ -14,9 +18,22 @@ export class FanoutService {
     private readonly outbound: OutboundService,
   ) {}
 
-  /** Returns the number of sessions the frame was handed to. */
-  toRoom(room: string, encoded: Buffer, except?: Session): number {
-    return this.toEach(this.registry.inRoom(room), encoded, except);
+  /**
+   * Returns the number of sessions the frame was handed to. Members recovering the room get it
+   * held (with its offset, to drop what their replay already covers) instead of written.
+   */
+  toRoom(room: string, encoded: Buffer, except?: Session, offset?: number): number {
+    let delivered = 0;
+    for (const session of this.registry.inRoom(room)) {
+      if (session === except) continue;
+      const held = session.recovering?.get(room);
+      if (held) {
+        if (held.length >= MAX_HELD_FRAMES) this.outbound.close(session, CloseCode.SlowConsumer, 'slow consumer');
+        else held.push({ offset, frame: encoded });
+        delivered++;
+      } else if (this.outbound.write(session, encoded)) delivered++;
+    }
+    return delivered;
   }
 
   toUser(userId: string, encoded: Buffer): number {
@@ -27,10 +44,10 @@ export class FanoutService {
     return this.toEach(this.registry.all(), encoded);
   }
 
-  private toEach(sessions: Iterable<Session>, encoded: Buffer, except?: Session): number {
+  private toEach(sessions: Iterable<Session>, encoded: Buffer): number {
     let delivered = 0;
     for (const session of sessions) {
-      if (session !== except && this.outbound.write(session, encoded)) delivered++;
+      if (this.outbound.write(session, encoded)) delivered++;
     }
     return delivered;
   }

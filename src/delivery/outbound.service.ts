@@ -2,18 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { WebSocket } from 'ws';
 import { APP_CONFIG, AppConfig } from '../config';
-import { CloseCode, ErrorData, ServerEnvelope, ServerMessageType } from '../protocol';
+import { CloseCode, encodeFrame, ErrorData, ServerEnvelope, ServerMessageType } from '../protocol';
 import { Session } from '../registry/session';
 
 /** A close that is not answered by the peer within this delay ends in terminate(). */
 export const CLOSE_GRACE_MS = 2000;
 
 const TEXT = { binary: false } as const;
-
-/** Serializes a frame once; the result can be written to any number of sockets. */
-export function encodeFrame<T>(frame: ServerEnvelope<T>): Buffer {
-  return Buffer.from(JSON.stringify(frame));
-}
 
 /**
  * The only way frames leave the server. Enforces the slow-consumer bound: a socket whose unsent

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { encodeFrame } from '../delivery/outbound.service';
 import { FanoutService } from '../delivery/fanout.service';
-import { PresenceEventData, PresenceMember, ServerMessageType } from '../protocol';
+import { encodeFrame, PresenceEventData, PresenceMember, ServerMessageType } from '../protocol';
 import { ConnectionRegistry } from '../registry/connection-registry.service';
 import { Session } from '../registry/session';
 

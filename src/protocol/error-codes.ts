@@ -12,6 +12,8 @@ export const ErrorCode = {
   Forbidden: 'FORBIDDEN',
   /** Over the per-connection rate limit; the message was not processed. */
   RateLimited: 'RATE_LIMITED',
+  /** A store the request needs is unreachable (e.g. history); nothing was done: retry later. */
+  Unavailable: 'UNAVAILABLE',
   /** The handler failed unexpectedly; the connection stays open. */
   Internal: 'INTERNAL',
 } as const;

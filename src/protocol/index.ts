@@ -2,3 +2,4 @@ export * from './close-codes';
 export * from './error-codes';
 export * from './envelope';
 export * from './messages';
+export * from './encode';

@@ -9,6 +9,7 @@ export const ClientMessageType = {
   RoomPublish: 'room.publish',
   DirectSend: 'direct.send',
   PresenceGet: 'presence.get',
+  RoomHistory: 'room.history',
 } as const;
 
 export const ServerMessageType = {
@@ -33,7 +34,15 @@ export interface WelcomeData {
   maxPayloadBytes: number;
 }
 
-export interface RoomMessageData {
+/** A room's position in its stream: the offset of its last message, and the stream's epoch. */
+export interface StreamPosition {
+  /** Per-room message counter: the first message is 1; 0 means no message yet. */
+  offset: number;
+  /** Changes whenever the stream's past is lost (restart of the in-memory store, eviction). */
+  epoch: string;
+}
+
+export interface RoomMessageData extends StreamPosition {
   room: string;
   messageId: string;
   from: string;
@@ -59,10 +68,48 @@ export interface PresenceMember {
   sessionId: string;
 }
 
-export interface PublishAck {
+export interface PublishAck extends StreamPosition {
   messageId: string;
   ts: number;
 }
+
+/** `room.join` with `since` asks for the messages after that position. */
+export interface RoomJoinRequest {
+  room: string;
+  since?: StreamPosition;
+}
+
+/**
+ * `recovered` is present only when the join carried `since`: true when every message after it was
+ * replayed (before this ack), false when none was (the client must resync).
+ */
+export interface JoinAck extends StreamPosition {
+  room: string;
+  recovered?: boolean;
+}
+
+export interface RoomHistoryRequest {
+  room: string;
+  /** 1-100, default 50. */
+  limit?: number;
+  /** Only messages with a smaller offset: page backwards with the first offset of the last page. */
+  before?: number;
+}
+
+/** Messages in ascending offset order. */
+export interface HistoryPage extends StreamPosition {
+  room: string;
+  messages: RoomMessageData[];
+}
+
+export interface PresenceAck {
+  room: string;
+  members: PresenceMember[];
+}
+
+/** Limits of `room.history`. */
+export const HISTORY_PAGE_DEFAULT = 50;
+export const HISTORY_PAGE_MAX = 100;
 
 export interface DirectAck {
   messageId: string;

@@ -2,6 +2,12 @@ import type { WebSocket } from 'ws';
 import type { RoomPermissions } from '../auth/room-permissions';
 import type { TokenBucket } from './token-bucket';
 
+/** A live frame held back during a room's recovery; `offset` is absent for non-message frames. */
+export interface PendingFrame {
+  offset?: number;
+  frame: Buffer;
+}
+
 /** One live WebSocket connection and what the server knows about it. */
 export class Session {
   readonly rooms = new Set<string>();
@@ -11,6 +17,8 @@ export class Session {
   lastActivityAt: number;
   /** Set once the server has started closing this socket, so it is closed only once. */
   closing = false;
+  /** Live frames of rooms being recovered, held until their replay is written. */
+  recovering?: Map<string, PendingFrame[]>;
 
   constructor(
     readonly id: string,

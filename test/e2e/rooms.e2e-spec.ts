@@ -26,10 +26,10 @@ describe('rooms, presence and direct messages', () => {
     for (const c of [alice, bob, carol]) await c.request('room.join', { room: 'public:lobby' });
     const ack = await alice.request('room.publish', { room: 'public:lobby', body: { text: 'hello', n: [1, 2] } });
     expect(ack.type).toBe('ack');
-    expect(ack.data).toEqual({ messageId: expect.any(String), ts: expect.any(Number) });
+    expect(ack.data).toEqual({ messageId: expect.any(String), ts: expect.any(Number), offset: 1, epoch: expect.any(String) });
     for (const c of [alice, bob, carol]) {
       const message = await c.next((f) => f.type === 'message' && f.data.messageId === ack.data.messageId);
-      expect(message.data).toEqual({ room: 'public:lobby', messageId: ack.data.messageId, from: 'alice', body: { text: 'hello', n: [1, 2] }, ts: ack.data.ts });
+      expect(message.data).toEqual({ room: 'public:lobby', messageId: ack.data.messageId, from: 'alice', body: { text: 'hello', n: [1, 2] }, ts: ack.data.ts, offset: 1, epoch: ack.data.epoch });
     }
     await outsider.request('ping');
     expect(messagesIn(outsider, 'public:lobby')).toHaveLength(0);

@@ -12,6 +12,8 @@ export class ConnectionView {
 export class PublishResult {
   @ApiProperty() messageId!: string;
   @ApiProperty({ description: 'Milliseconds since the epoch' }) ts!: number;
+  @ApiProperty({ description: "The message's offset in the room's stream" }) offset!: number;
+  @ApiProperty({ description: "The stream's epoch" }) epoch!: string;
 }
 
 export class StatsView {

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { IsBoolean } from 'class-validator';
 import { FanoutService } from '../../delivery/fanout.service';
-import { encodeFrame } from '../../delivery/outbound.service';
 import { MessageError } from '../../messaging/message-error';
 import { MessageHandler } from '../../messaging/message-handler.decorator';
 import { IsRoomName } from '../../messaging/dto/validators';
-import { ErrorCode } from '../../protocol';
+import { encodeFrame, ErrorCode } from '../../protocol';
 import { Session } from '../../registry/session';
 
 export class TypingDto {

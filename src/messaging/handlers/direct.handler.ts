@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { FanoutService } from '../../delivery/fanout.service';
-import { encodeFrame } from '../../delivery/outbound.service';
-import { ClientMessageType, DirectAck, DirectMessageData, ServerMessageType } from '../../protocol';
+import { ClientMessageType, DirectAck, DirectMessageData, encodeFrame, ServerMessageType } from '../../protocol';
 import { Session } from '../../registry/session';
 import { DirectSendDto } from '../dto/direct-send.dto';
 import { MessageHandler } from '../message-handler.decorator';

@@ -1,48 +1,48 @@
-import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
-import { FanoutService } from '../../delivery/fanout.service';
-import { encodeFrame } from '../../delivery/outbound.service';
-import { ClientMessageType, PublishAck, RoomMessageData, ServerMessageType } from '../../protocol';
-import { ConnectionRegistry } from '../../registry/connection-registry.service';
+import { Inject, Injectable } from '@nestjs/common';
+import { HISTORY_STORE, HistoryStore } from '../../history/history-store';
+import { ClientMessageType, HISTORY_PAGE_DEFAULT, HistoryPage, JoinAck, PublishAck } from '../../protocol';
 import { Session } from '../../registry/session';
+import { RoomHistoryDto } from '../dto/room-history.dto';
+import { RoomJoinDto } from '../dto/room-join.dto';
 import { RoomDto, RoomPublishDto } from '../dto/room.dto';
+import { fromHistory } from '../history-access';
 import { MessageHandler } from '../message-handler.decorator';
-import { PresenceService } from '../presence.service';
 import { assertRoomAccess } from '../room-access';
+import { RoomPublisher } from '../room-publisher.service';
+import { RoomSubscriptions } from '../room-subscriptions.service';
 
 @Injectable()
 export class RoomHandler {
   constructor(
-    private readonly registry: ConnectionRegistry,
-    private readonly fanout: FanoutService,
-    private readonly presence: PresenceService,
+    private readonly subscriptions: RoomSubscriptions,
+    private readonly publisher: RoomPublisher,
+    @Inject(HISTORY_STORE) private readonly history: HistoryStore,
   ) {}
 
-  @MessageHandler(ClientMessageType.RoomJoin, RoomDto)
-  join(session: Session, { room }: RoomDto) {
+  @MessageHandler(ClientMessageType.RoomJoin, RoomJoinDto)
+  join(session: Session, { room, since }: RoomJoinDto): Promise<JoinAck> {
     assertRoomAccess(session, room);
-    if (this.registry.join(session, room)) this.presence.announceJoin(session, room);
-    return { room };
+    return this.subscriptions.join(session, room, since);
   }
 
   /** Idempotent: leaving a room the session is not in is acknowledged too. */
   @MessageHandler(ClientMessageType.RoomLeave, RoomDto)
   leave(session: Session, { room }: RoomDto) {
-    if (this.registry.leave(session, room)) this.presence.announceLeave(session, room);
+    this.subscriptions.leave(session, room);
     return { room };
   }
 
   /** Publishing needs the join permission, not membership; every member gets it, the sender too. */
   @MessageHandler(ClientMessageType.RoomPublish, RoomPublishDto)
-  publish(session: Session, { room, body }: RoomPublishDto): PublishAck {
+  publish(session: Session, { room, body }: RoomPublishDto): Promise<PublishAck> {
     assertRoomAccess(session, room);
-    return this.publishAs(session.userId, room, body);
+    return this.publisher.publish(session.userId, room, body);
   }
 
-  /** Also used by the admin API, with `from: "system"`. */
-  publishAs(from: string, room: string, body: unknown): PublishAck {
-    const data: RoomMessageData = { room, messageId: randomUUID(), from, body, ts: Date.now() };
-    this.fanout.toRoom(room, encodeFrame({ type: ServerMessageType.Message, data }));
-    return { messageId: data.messageId, ts: data.ts };
+  /** Pages backwards: pass the first offset of a page as `before` to get the one before it. */
+  @MessageHandler(ClientMessageType.RoomHistory, RoomHistoryDto)
+  page(session: Session, { room, limit, before }: RoomHistoryDto): Promise<HistoryPage> {
+    assertRoomAccess(session, room);
+    return fromHistory(() => this.history.page(room, limit ?? HISTORY_PAGE_DEFAULT, before));
   }
 }

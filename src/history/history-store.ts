@@ -1,0 +1,42 @@
+import { HistoryPage, RoomMessageData, StreamPosition } from '../protocol';
+
+/** A room message as stored: its data and its `message` frame, encoded once. */
+export interface StoredMessage {
+  data: RoomMessageData;
+  frame: Buffer;
+}
+
+export type NewRoomMessage = Omit<RoomMessageData, 'offset' | 'epoch'>;
+
+/**
+ * Per-room append-only message streams, the basis of recovery.
+ *
+ * Guarantees every implementation must keep (checked by the HistoryStore contract tests):
+ * - `append` assigns offsets 1, 2, 3... per room, atomically with storing: two appends never get
+ *   the same offset, and a message whose append resolved can be read back until it expires.
+ * - The epoch changes whenever the stream's past is lost (restart of a store without persistence,
+ *   eviction); offsets only have meaning together with their epoch.
+ * - `since` never returns a partial answer: either every message after the position, in order,
+ *   or null (epoch changed, a message after it expired or was trimmed, or the offset is ahead).
+ * - Memory is bounded: per room by size and age, in total by a byte cap.
+ */
+export interface HistoryStore {
+  append(room: string, message: NewRoomMessage): Promise<StoredMessage>;
+  /** The current position; a room never seen gets a new stream at offset 0. */
+  position(room: string): Promise<StreamPosition>;
+  /** Every message after `since`, or null when the stream cannot prove it has them all. */
+  since(room: string, since: StreamPosition): Promise<StoredMessage[] | null>;
+  /** Up to `limit` of the newest messages with offset < `before` (all when absent), ascending. */
+  page(room: string, limit: number, before?: number): Promise<HistoryPage>;
+}
+
+export const HISTORY_STORE = Symbol('HISTORY_STORE');
+
+export interface HistoryLimits {
+  /** Messages kept per room. */
+  sizePerRoom: number;
+  /** How long a message is kept after it was published. */
+  ttlMs: number;
+  /** Total bytes of all streams; the least recently published streams are evicted first. */
+  maxBytes: number;
+}

@@ -1,0 +1,121 @@
+import { randomBytes } from 'node:crypto';
+import { encodeFrame, HistoryPage, RoomMessageData, ServerMessageType, StreamPosition } from '../protocol';
+import { HistoryLimits, HistoryStore, NewRoomMessage, StoredMessage } from './history-store';
+
+/** Bookkeeping bytes charged per stream, so that empty streams count against the cap too. */
+const STREAM_OVERHEAD_BYTES = 256;
+
+interface Entry extends StoredMessage {
+  expiresAt: number;
+}
+
+class Stream {
+  readonly epoch = randomBytes(8).toString('base64url');
+  offset = 0;
+  /** Ascending by offset; contiguous up to `offset`. */
+  readonly entries: Entry[] = [];
+  bytes = STREAM_OVERHEAD_BYTES;
+}
+
+/**
+ * The embedded HistoryStore: streams in a Map kept in least-recently-published order, so the
+ * byte cap evicts from its front. Everything is lost on restart, and the new streams get new
+ * epochs, so clients are told `recovered: false` instead of missing messages silently.
+ */
+export class InMemoryHistoryStore implements HistoryStore {
+  private readonly streams = new Map<string, Stream>();
+  private totalBytes = 0;
+
+  constructor(
+    private readonly limits: HistoryLimits,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async append(room: string, message: NewRoomMessage): Promise<StoredMessage> {
+    const stream = this.touch(room);
+    const data: RoomMessageData = { ...message, offset: stream.offset + 1, epoch: stream.epoch };
+    const frame = encodeFrame({ type: ServerMessageType.Message, data });
+    stream.offset = data.offset;
+    stream.entries.push({ data, frame, expiresAt: this.now() + this.limits.ttlMs });
+    this.resize(stream, frame.length);
+    while (stream.entries.length > this.limits.sizePerRoom) this.resize(stream, -stream.entries.shift()!.frame.length);
+    this.enforceCap();
+    return { data, frame };
+  }
+
+  async position(room: string): Promise<StreamPosition> {
+    const stream = this.streamOf(room);
+    return { offset: stream.offset, epoch: stream.epoch };
+  }
+
+  async since(room: string, since: StreamPosition): Promise<StoredMessage[] | null> {
+    const stream = this.streams.get(room);
+    if (!stream || stream.epoch !== since.epoch || since.offset > stream.offset) return null;
+    this.expire(stream);
+    const missed = stream.offset - since.offset;
+    if (missed === 0) return [];
+    // Entries are contiguous and end at stream.offset: they hold all that was missed or not.
+    if (missed > stream.entries.length) return null;
+    return stream.entries.slice(stream.entries.length - missed);
+  }
+
+  async page(room: string, limit: number, before?: number): Promise<HistoryPage> {
+    const stream = this.streamOf(room);
+    this.expire(stream);
+    const older = before === undefined ? stream.entries : stream.entries.filter((e) => e.data.offset < before);
+    const messages = older.slice(Math.max(0, older.length - limit)).map((e) => e.data);
+    return { room, offset: stream.offset, epoch: stream.epoch, messages };
+  }
+
+  /** Drops expired messages from every stream; the service calls this periodically. */
+  expireAll(): void {
+    for (const stream of this.streams.values()) this.expire(stream);
+  }
+
+  get bytes(): number {
+    return this.totalBytes;
+  }
+
+  get streamCount(): number {
+    return this.streams.size;
+  }
+
+  private streamOf(room: string): Stream {
+    let stream = this.streams.get(room);
+    if (!stream) {
+      stream = new Stream();
+      this.streams.set(room, stream);
+      this.totalBytes += stream.bytes;
+      this.enforceCap();
+    }
+    return stream;
+  }
+
+  /** Moves the room to the most-recently-published end of the Map. */
+  private touch(room: string): Stream {
+    const stream = this.streamOf(room);
+    this.streams.delete(room);
+    this.streams.set(room, stream);
+    return stream;
+  }
+
+  private expire(stream: Stream): void {
+    const now = this.now();
+    while (stream.entries.length > 0 && stream.entries[0].expiresAt <= now) {
+      this.resize(stream, -stream.entries.shift()!.frame.length);
+    }
+  }
+
+  private resize(stream: Stream, delta: number): void {
+    stream.bytes += delta;
+    this.totalBytes += delta;
+  }
+
+  private enforceCap(): void {
+    for (const [room, stream] of this.streams) {
+      if (this.totalBytes <= this.limits.maxBytes || this.streams.size === 1) break;
+      this.streams.delete(room);
+      this.totalBytes -= stream.bytes;
+    }
+  }
+}

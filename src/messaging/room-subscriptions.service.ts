@@ -1,0 +1,73 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { OutboundService } from '../delivery/outbound.service';
+import { HISTORY_STORE, HistoryStore } from '../history/history-store';
+import { JoinAck, StreamPosition } from '../protocol';
+import { ConnectionRegistry } from '../registry/connection-registry.service';
+import { PendingFrame, Session } from '../registry/session';
+import { fromHistory } from './history-access';
+import { PresenceService } from './presence.service';
+
+/**
+ * Joins and leaves, with recovery. A join with `since` holds the room's live frames while the
+ * missed ones are read from history, writes the replay, then the held frames the replay does not
+ * cover: every message after `since` arrives once, in offset order, before any later one.
+ */
+@Injectable()
+export class RoomSubscriptions {
+  constructor(
+    @Inject(HISTORY_STORE) private readonly history: HistoryStore,
+    private readonly registry: ConnectionRegistry,
+    private readonly outbound: OutboundService,
+    private readonly presence: PresenceService,
+  ) {}
+
+  async join(session: Session, room: string, since?: StreamPosition): Promise<JoinAck> {
+    if (!since) {
+      const joined = this.enter(session, room);
+      const position = await this.orUndo(session, room, joined, () => this.history.position(room));
+      return { room, ...position };
+    }
+    const held: PendingFrame[] = [];
+    const recovering = (session.recovering ??= new Map());
+    recovering.set(room, held);
+    try {
+      const joined = this.enter(session, room);
+      const missed = await this.orUndo(session, room, joined, () => this.history.since(room, since));
+      const position = missed
+        ? { offset: missed.length > 0 ? missed[missed.length - 1].data.offset : since.offset, epoch: since.epoch }
+        : await this.orUndo(session, room, joined, () => this.history.position(room));
+      for (const message of missed ?? []) this.outbound.write(session, message.frame);
+      let offset = position.offset;
+      for (const frame of held) {
+        if (frame.offset !== undefined && frame.offset <= position.offset) continue;
+        this.outbound.write(session, frame.frame);
+        if (frame.offset !== undefined) offset = frame.offset;
+      }
+      return { room, offset, epoch: position.epoch, recovered: missed !== null };
+    } finally {
+      recovering.delete(room);
+      if (recovering.size === 0) session.recovering = undefined;
+    }
+  }
+
+  leave(session: Session, room: string): void {
+    if (this.registry.leave(session, room)) this.presence.announceLeave(session, room);
+  }
+
+  /** Returns whether the session was not a member before. */
+  private enter(session: Session, room: string): boolean {
+    const joined = this.registry.join(session, room);
+    if (joined) this.presence.announceJoin(session, room);
+    return joined;
+  }
+
+  /** A join whose history read fails is undone, so an error reply means "not joined". */
+  private async orUndo<T>(session: Session, room: string, joined: boolean, call: () => Promise<T>): Promise<T> {
+    try {
+      return await fromHistory(call);
+    } catch (err) {
+      if (joined) this.leave(session, room);
+      throw err;
+    }
+  }
+}

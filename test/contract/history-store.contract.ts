@@ -1,0 +1,135 @@
+import { HistoryLimits, HistoryStore, NewRoomMessage } from '../../src/history/history-store';
+
+export interface StoreUnderTest {
+  store: HistoryStore;
+  close(): Promise<void>;
+}
+
+export type StoreFactory = (limits: HistoryLimits) => Promise<StoreUnderTest>;
+
+const LIMITS: HistoryLimits = { sizePerRoom: 10, ttlMs: 60_000, maxBytes: 64 * 1024 * 1024 };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+let rooms = 0;
+/** A room name no other test (or earlier run against a shared server) has used. */
+const freshRoom = () => `contract:${process.pid}-${Date.now()}-${++rooms}`;
+const message = (room: string, body: unknown): NewRoomMessage => ({ room, messageId: `m-${Math.random()}`, from: 'alice', body, ts: Date.now() });
+
+/** The HistoryStore contract: every implementation must pass it (see history-store.ts). */
+export function describeHistoryStoreContract(name: string, factory: StoreFactory): void {
+  describe(`HistoryStore contract: ${name}`, () => {
+    const opened: StoreUnderTest[] = [];
+    const open = async (limits: Partial<HistoryLimits> = {}) => {
+      const opened1 = await factory({ ...LIMITS, ...limits });
+      opened.push(opened1);
+      return opened1.store;
+    };
+    afterEach(async () => {
+      await Promise.all(opened.splice(0).map((s) => s.close()));
+    });
+
+    const appendAll = async (store: HistoryStore, room: string, bodies: unknown[]) => {
+      const stored = [];
+      for (const body of bodies) stored.push(await store.append(room, message(room, body)));
+      return stored;
+    };
+
+    it('assigns offsets 1, 2, 3... per room, independently, with one epoch per stream', async () => {
+      const store = await open();
+      const [a, b] = [freshRoom(), freshRoom()];
+      const inA = await appendAll(store, a, ['x', 'y', 'z']);
+      const inB = await appendAll(store, b, ['p']);
+      expect(inA.map((m) => m.data.offset)).toEqual([1, 2, 3]);
+      expect(inB.map((m) => m.data.offset)).toEqual([1]);
+      expect(new Set(inA.map((m) => m.data.epoch)).size).toBe(1);
+      expect(await store.position(a)).toEqual({ offset: 3, epoch: inA[0].data.epoch });
+    });
+
+    it('encodes each stored message as its `message` frame', async () => {
+      const store = await open();
+      const room = freshRoom();
+      const { data, frame } = await store.append(room, message(room, { text: 'hi', n: [1, null] }));
+      expect(JSON.parse(frame.toString())).toEqual({ type: 'message', data });
+      expect(data).toMatchObject({ room, from: 'alice', body: { text: 'hi', n: [1, null] }, offset: 1 });
+    });
+
+    it('gives concurrent appends unique, contiguous offsets', async () => {
+      const store = await open({ sizePerRoom: 500 });
+      const room = freshRoom();
+      const stored = await Promise.all(Array.from({ length: 200 }, (_, i) => store.append(room, message(room, i))));
+      expect(stored.map((m) => m.data.offset).sort((x, y) => x - y)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    });
+
+    it('starts an unknown room at offset 0 with a stable epoch', async () => {
+      const store = await open();
+      const room = freshRoom();
+      const first = await store.position(room);
+      expect(first.offset).toBe(0);
+      expect(first.epoch).toEqual(expect.any(String));
+      expect(await store.position(room)).toEqual(first);
+      const { data } = await store.append(room, message(room, 1));
+      expect(data.epoch).toBe(first.epoch);
+    });
+
+    it('returns every message after a position, in order, or [] at the top', async () => {
+      const store = await open();
+      const room = freshRoom();
+      const stored = await appendAll(store, room, [1, 2, 3, 4, 5]);
+      const epoch = stored[0].data.epoch;
+      expect((await store.since(room, { offset: 2, epoch }))!.map((m) => m.data.body)).toEqual([3, 4, 5]);
+      expect((await store.since(room, { offset: 0, epoch }))!.map((m) => m.data.offset)).toEqual([1, 2, 3, 4, 5]);
+      expect(await store.since(room, { offset: 5, epoch })).toEqual([]);
+    });
+
+    it.each([
+      ['a different epoch', (epoch: string) => ({ offset: 1, epoch: `${epoch}x` })],
+      ['an offset ahead of the stream', (epoch: string) => ({ offset: 6, epoch })],
+    ])('answers null (never a partial replay) for %s', async (_name, position) => {
+      const store = await open();
+      const room = freshRoom();
+      const stored = await appendAll(store, room, [1, 2, 3, 4, 5]);
+      expect(await store.since(room, position(stored[0].data.epoch))).toBeNull();
+    });
+
+    it('answers null for a room it has no stream for', async () => {
+      const store = await open();
+      expect(await store.since(freshRoom(), { offset: 0, epoch: 'unknown' })).toBeNull();
+    });
+
+    it('keeps the last sizePerRoom messages and answers null once a missed one was trimmed', async () => {
+      const store = await open({ sizePerRoom: 3 });
+      const room = freshRoom();
+      const stored = await appendAll(store, room, [1, 2, 3, 4, 5]);
+      const epoch = stored[0].data.epoch;
+      expect((await store.since(room, { offset: 2, epoch }))!.map((m) => m.data.offset)).toEqual([3, 4, 5]);
+      expect(await store.since(room, { offset: 1, epoch })).toBeNull();
+      expect((await store.page(room, 10)).messages.map((m) => m.offset)).toEqual([3, 4, 5]);
+    });
+
+    it('forgets messages after ttlMs, answering null for a range that expired', async () => {
+      const store = await open({ ttlMs: 300 });
+      const room = freshRoom();
+      const stored = await appendAll(store, room, [1, 2]);
+      await sleep(450);
+      const { data } = await store.append(room, message(room, 3));
+      const epoch = stored[0].data.epoch;
+      expect(data.offset).toBe(3);
+      expect(await store.since(room, { offset: 0, epoch })).toBeNull();
+      expect((await store.since(room, { offset: 2, epoch }))!.map((m) => m.data.offset)).toEqual([3]);
+      expect((await store.page(room, 10)).messages.map((m) => m.offset)).toEqual([3]);
+    });
+
+    it('pages backwards: newest first page, ascending within a page, `before` for the previous one', async () => {
+      const store = await open({ sizePerRoom: 100 });
+      const room = freshRoom();
+      await appendAll(store, room, Array.from({ length: 25 }, (_, i) => i + 1));
+      const last = await store.page(room, 10);
+      expect(last.messages.map((m) => m.offset)).toEqual([16, 17, 18, 19, 20, 21, 22, 23, 24, 25]);
+      expect(last).toMatchObject({ room, offset: 25 });
+      const previous = await store.page(room, 10, last.messages[0].offset);
+      expect(previous.messages.map((m) => m.offset)).toEqual([6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
+      const first = await store.page(room, 10, previous.messages[0].offset);
+      expect(first.messages.map((m) => m.offset)).toEqual([1, 2, 3, 4, 5]);
+      expect((await store.page(room, 10, 1)).messages).toEqual([]);
+    });
+  });
+}

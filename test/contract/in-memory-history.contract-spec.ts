@@ -1,0 +1,30 @@
+import { InMemoryHistoryStore } from '../../src/history/in-memory-history.store';
+import { describeHistoryStoreContract } from './history-store.contract';
+
+describeHistoryStoreContract('in memory', async (limits) => ({ store: new InMemoryHistoryStore(limits), close: async () => undefined }));
+
+describe('InMemoryHistoryStore memory cap', () => {
+  it('evicts the least recently published streams first, and a new stream gets a new epoch', async () => {
+    const store = new InMemoryHistoryStore({ sizePerRoom: 100, ttlMs: 60_000, maxBytes: 20_000 });
+    const body = 'b'.repeat(900);
+    const first = await store.append('old', { room: 'old', messageId: '1', from: 'a', body, ts: 0 });
+    for (let i = 0; i < 5; i++) await store.append('kept', { room: 'kept', messageId: `k${i}`, from: 'a', body, ts: 0 });
+    for (let i = 0; i < 30; i++) await store.append(`room-${i}`, { room: `room-${i}`, messageId: `r${i}`, from: 'a', body, ts: 0 });
+    expect(store.bytes).toBeLessThanOrEqual(20_000);
+    const old = await store.position('old');
+    expect(old.offset).toBe(0);
+    expect(old.epoch).not.toBe(first.data.epoch);
+    expect(await store.since('old', { offset: 0, epoch: first.data.epoch })).toBeNull();
+  });
+
+  it('returns the memory of expired messages on expireAll', async () => {
+    let now = 0;
+    const store = new InMemoryHistoryStore({ sizePerRoom: 100, ttlMs: 1000, maxBytes: 1 << 20 }, () => now);
+    for (let i = 0; i < 10; i++) await store.append('r', { room: 'r', messageId: `${i}`, from: 'a', body: 'x'.repeat(100), ts: 0 });
+    const full = store.bytes;
+    now = 1001;
+    store.expireAll();
+    expect(store.bytes).toBeLessThan(full / 3);
+    expect((await store.position('r')).offset).toBe(10);
+  });
+});
