@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs everything the whole test suite needs on a fresh Debian machine: the Debian packages
-# its integration tests start (none yet for the single-node suite) and the npm packages.
+# its integration tests start and the npm packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEBIAN_PACKAGES=()
+# chromium: the chat-page test drives Debian's Chromium with playwright-core.
+DEBIAN_PACKAGES=(chromium)
 
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { DynamicModule, INestApplication, Type, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
@@ -20,6 +21,9 @@ export async function createApp(config: AppConfig, extensions: (Type | DynamicMo
   app.useBodyParser('json', { limit: config.maxPayloadBytes });
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useWebSocketAdapter(new RealtimeWsAdapter(app, app.get(UpgradeVerifier), config));
+  // The chat page at / and the SDK's browser bundle it loads (both relative to src/ or dist/).
+  app.useStaticAssets(join(__dirname, '..', 'public'));
+  app.useStaticAssets(join(__dirname, '..', 'sdk', 'dist'), { prefix: '/sdk/' });
   const openApi = new DocumentBuilder()
     .setTitle('realtime-gateway admin API')
     .setDescription('Manage sessions and publish from a backend. WebSocket protocol: docs/protocol.md')

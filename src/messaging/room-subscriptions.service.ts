@@ -8,9 +8,9 @@ import { fromHistory } from './history-access';
 import { PresenceService } from './presence.service';
 
 /**
- * Joins and leaves, with recovery. A join with `since` holds the room's live frames while the
- * missed ones are read from history, writes the replay, then the held frames the replay does not
- * cover: every message after `since` arrives once, in offset order, before any later one.
+ * Joins and leaves, with recovery. A join holds the room's live frames while history is read
+ * (the missed messages with `since`, else the position), writes the replay, then the held frames
+ * it does not cover: every message after `since` arrives once, in offset order, before later ones.
  */
 @Injectable()
 export class RoomSubscriptions {
@@ -22,19 +22,16 @@ export class RoomSubscriptions {
   ) {}
 
   async join(session: Session, room: string, since?: StreamPosition): Promise<JoinAck> {
-    if (!since) {
-      const joined = this.enter(session, room);
-      const position = await this.orUndo(session, room, joined, () => this.history.position(room));
-      return { room, ...position };
-    }
+    // Live frames are held from the moment the session is in the room until its position is
+    // known, so the ack's offset is exact: nothing after it is missed, nothing up to it repeated.
     const held: PendingFrame[] = [];
     const recovering = (session.recovering ??= new Map());
     recovering.set(room, held);
     try {
       const joined = this.enter(session, room);
-      const missed = await this.orUndo(session, room, joined, () => this.history.since(room, since));
+      const missed = since ? await this.orUndo(session, room, joined, () => this.history.since(room, since)) : null;
       const position = missed
-        ? { offset: missed.length > 0 ? missed[missed.length - 1].data.offset : since.offset, epoch: since.epoch }
+        ? { offset: missed.length > 0 ? missed[missed.length - 1].data.offset : since!.offset, epoch: since!.epoch }
         : await this.orUndo(session, room, joined, () => this.history.position(room));
       for (const message of missed ?? []) this.outbound.write(session, message.frame);
       let offset = position.offset;
@@ -43,7 +40,8 @@ export class RoomSubscriptions {
         this.outbound.write(session, frame.frame);
         if (frame.offset !== undefined) offset = frame.offset;
       }
-      return { room, offset, epoch: position.epoch, recovered: missed !== null };
+      const ack: JoinAck = { room, offset, epoch: position.epoch };
+      return since ? { ...ack, recovered: missed !== null } : ack;
     } finally {
       recovering.delete(room);
       if (recovering.size === 0) session.recovering = undefined;

@@ -88,6 +88,10 @@ export interface JoinAck extends StreamPosition {
   recovered?: boolean;
 }
 
+export interface LeaveAck {
+  room: string;
+}
+
 export interface RoomHistoryRequest {
   room: string;
   /** 1-100, default 50. */

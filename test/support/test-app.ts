@@ -17,7 +17,7 @@ export interface TestServer {
 }
 
 /** Starts the real application in this process on an ephemeral port. */
-export async function startServer(env: Record<string, string> = {}, extensions: (Type | DynamicModule)[] = []): Promise<TestServer> {
+export async function startServer(env: Record<string, string> = {}, extensions: (Type | DynamicModule)[] = [], listenPort = 0): Promise<TestServer> {
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
@@ -27,7 +27,7 @@ export async function startServer(env: Record<string, string> = {}, extensions: 
     ...env,
   });
   const app = await createApp(config, extensions);
-  await app.listen(0, '127.0.0.1');
+  await app.listen(listenPort, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   return {
     app,

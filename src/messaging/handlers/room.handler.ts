@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HISTORY_STORE, HistoryStore } from '../../history/history-store';
-import { ClientMessageType, HISTORY_PAGE_DEFAULT, HistoryPage, JoinAck, PublishAck } from '../../protocol';
+import { ClientMessageType, HISTORY_PAGE_DEFAULT, HistoryPage, JoinAck, LeaveAck, PublishAck } from '../../protocol';
 import { Session } from '../../registry/session';
 import { RoomHistoryDto } from '../dto/room-history.dto';
 import { RoomJoinDto } from '../dto/room-join.dto';
@@ -27,7 +27,7 @@ export class RoomHandler {
 
   /** Idempotent: leaving a room the session is not in is acknowledged too. */
   @MessageHandler(ClientMessageType.RoomLeave, RoomDto)
-  leave(session: Session, { room }: RoomDto) {
+  leave(session: Session, { room }: RoomDto): LeaveAck {
     this.subscriptions.leave(session, room);
     return { room };
   }

@@ -1,0 +1,55 @@
+export { RealtimeClient } from './realtime-client';
+export { RealtimeError, ClientErrorCode } from './errors';
+export type { RealtimeErrorCode, RealtimeErrorExtra } from './errors';
+export { Backoff, DEFAULT_BACKOFF } from './backoff';
+export type { BackoffOptions } from './backoff';
+export { decideAfterClose } from './reconnect-policy';
+export type { CloseDecision, CloseFacts } from './reconnect-policy';
+export type { RoomHandler } from './room-state';
+export { CLIENT_TIMEOUT_CLOSE_CODE } from './socket-binding';
+export type {
+  CloseEvent,
+  ConnectionState,
+  HistoryOptions,
+  PresenceEvent,
+  RealtimeClientOptions,
+  RealtimeEvents,
+  RecoveryEvent,
+  UnknownEvent,
+  WebSocketConstructor,
+  WebSocketLike,
+  Welcome,
+} from './types';
+
+// The wire protocol, from the server's single source of truth (src/protocol, see ./protocol.ts).
+export {
+  ClientMessageType,
+  CloseCode,
+  ErrorCode,
+  HISTORY_PAGE_DEFAULT,
+  HISTORY_PAGE_MAX,
+  ROOM_NAME_PATTERN,
+  SYSTEM_SENDER,
+  ServerMessageType,
+  shouldReconnect,
+} from './protocol';
+export type {
+  ClientEnvelope,
+  DirectAck,
+  DirectMessageData,
+  ErrorData,
+  ErrorDetail,
+  HistoryPage,
+  JoinAck,
+  LeaveAck,
+  PresenceAck,
+  PresenceEventData,
+  PresenceMember,
+  PublishAck,
+  RoomHistoryRequest,
+  RoomJoinRequest,
+  RoomMessageData,
+  ServerEnvelope,
+  StreamPosition,
+  WelcomeData,
+} from './protocol';
