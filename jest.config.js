@@ -17,9 +17,12 @@ const common = { transform, transformIgnorePatterns, testEnvironment: 'node', mo
 
 module.exports = {
   testTimeout: 20000,
+  reporters: ['default', '<rootDir>/test/reliability/support/summary-reporter.js'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/sdk/src/**/*.spec.ts'] },
     { ...common, displayName: 'contract', testMatch: ['<rootDir>/test/contract/**/*.contract-spec.ts'] },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/'] },
+    // Several processes per test (redis-server, two nodes, nginx): run apart, in band (see package.json).
+    { ...common, displayName: 'cluster', testMatch: ['<rootDir>/test/cluster/**/*.e2e-spec.ts'] },
   ],
 };

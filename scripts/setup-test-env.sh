@@ -5,7 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # chromium: the chat-page test drives Debian's Chromium with playwright-core.
-DEBIAN_PACKAGES=(chromium)
+# iptables, iproute2: test/reliability/faults blackholes a peer inside a network namespace.
+# redis-server, nginx: the cluster tests run two nodes on Redis behind the repo's nginx.conf.
+# docker-compose: validates docker-compose.yml (no Docker engine runs on these machines).
+DEBIAN_PACKAGES=(chromium iptables iproute2 redis-server nginx docker-compose)
 
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do

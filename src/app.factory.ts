@@ -8,6 +8,8 @@ import { AppModule } from './app.module';
 import { AppConfig } from './config';
 import { RealtimeWsAdapter } from './gateway/realtime-ws.adapter';
 import { UpgradeVerifier } from './gateway/upgrade-verifier.service';
+import { validationException } from './http/validation-exception';
+import { GatewayMetrics } from './metrics/gateway.metrics';
 import { HardenedExpressAdapter } from './http/hardened-express.adapter';
 
 /** Builds the application (not yet listening); main.ts and the end-to-end tests share it. */
@@ -19,14 +21,15 @@ export async function createApp(config: AppConfig, extensions: (Type | DynamicMo
   app.useLogger(app.get(Logger));
   if (config.trustProxy) app.set('trust proxy', 1);
   app.useBodyParser('json', { limit: config.maxPayloadBytes });
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
-  app.useWebSocketAdapter(new RealtimeWsAdapter(app, app.get(UpgradeVerifier), config));
-  // The chat page at / and the SDK's browser bundle it loads (both relative to src/ or dist/).
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, exceptionFactory: validationException }));
+  app.useWebSocketAdapter(new RealtimeWsAdapter(app, app.get(UpgradeVerifier), config, app.get(GatewayMetrics)));
+  // The chat page at /, the admin dashboard at /admin/ui/ and the SDK's browser bundle the chat
+  // page loads (relative to src/ or dist/).
   app.useStaticAssets(join(__dirname, '..', 'public'));
   app.useStaticAssets(join(__dirname, '..', 'sdk', 'dist'), { prefix: '/sdk/' });
   const openApi = new DocumentBuilder()
     .setTitle('realtime-gateway admin API')
-    .setDescription('Manage sessions and publish from a backend. WebSocket protocol: docs/protocol.md')
+    .setDescription('Manage sessions and publish from a backend; health and metrics. WebSocket protocol: docs/protocol.md')
     .addBearerAuth()
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'docs-json' });

@@ -2,13 +2,22 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AdminModule } from './admin/admin.module';
 import { AppConfig, AppConfigModule } from './config';
+import { BusModule } from './bus/bus.module';
+import { ClusterModule } from './cluster/cluster.module';
 import { DeliveryModule } from './delivery/delivery.module';
 import { DevModule } from './dev/dev.module';
 import { TypingModule } from './examples/typing/typing.module';
 import { GatewayModule } from './gateway/gateway.module';
+import { HealthModule } from './health/health.module';
 import { HistoryModule } from './history/history.module';
+import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { loggerOptions } from './logging/logger.options';
+import { LoggingModule } from './logging/logging.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { RedisModule } from './redis/redis.module';
 import { RegistryModule } from './registry/registry.module';
+import { RevocationModule } from './revocation/revocation.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
 export class AppModule {
@@ -19,11 +28,20 @@ export class AppModule {
       imports: [
         AppConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerOptions(config)),
+        LoggingModule,
+        MetricsModule.forRoot(config),
+        LifecycleModule,
+        RevocationModule,
         RegistryModule,
+        RedisModule,
+        BusModule,
+        ClusterModule,
         DeliveryModule,
         HistoryModule,
         GatewayModule,
         AdminModule,
+        HealthModule,
+        WebhooksModule.forRoot(config),
         TypingModule,
         // Minting tokens for anyone is only acceptable on a developer's machine.
         ...(config.production || !(config.jwt.secret || config.jwt.privateKeyPem) ? [] : [DevModule]),

@@ -1,8 +1,19 @@
 import { Module } from '@nestjs/common';
-import { HeartbeatModule } from '../heartbeat/heartbeat.module';
 import { MessagingModule } from '../messaging/messaging.module';
-import { AdminTokenGuard } from './admin-token.guard';
-import { AdminController } from './admin.controller';
+import { AdminAuthGuard } from './admin-auth.guard';
+import { AdminJwtVerifier } from './admin-jwt.verifier';
+import { BroadcastController } from './broadcast.controller';
+import { ConnectionsController } from './connections.controller';
+import { RevocationsController } from './revocations.controller';
+import { RoomMembersController } from './room-members.controller';
+import { RoomsController } from './rooms.controller';
+import { StatsController } from './stats.controller';
+import { UsersController } from './users.controller';
 
-@Module({ imports: [MessagingModule, HeartbeatModule], controllers: [AdminController], providers: [AdminTokenGuard] })
+/** The admin REST API under /admin (OpenAPI at /docs); the dashboard page is public/admin/ui. */
+@Module({
+  imports: [MessagingModule],
+  controllers: [ConnectionsController, RoomsController, RoomMembersController, UsersController, BroadcastController, StatsController, RevocationsController],
+  providers: [AdminAuthGuard, AdminJwtVerifier],
+})
 export class AdminModule {}

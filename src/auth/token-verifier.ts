@@ -1,8 +1,9 @@
 import { createPublicKey, KeyObject } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
-import { errors, jwtVerify, JWTPayload } from 'jose';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { errors, JWTPayload, jwtVerify, JWTVerifyGetKey, RemoteJWKSetOptions } from 'jose';
 import { APP_CONFIG, AppConfig } from '../config';
 import { SYSTEM_SENDER } from '../protocol';
+import { JWKS_OPTIONS, JwksUnavailableError, remoteJwksKeys } from './jwks-keys';
 
 /** Who a verified token says the client is. */
 export interface Identity {
@@ -16,24 +17,32 @@ export interface Identity {
 
 export class InvalidTokenError extends Error {
   override name = 'InvalidTokenError';
-  constructor(readonly reason: 'missing' | 'expired' | 'invalid') {
+  /** `unavailable`: the JWKS endpoint could not be read, so the token was not judged (503). */
+  constructor(readonly reason: 'missing' | 'expired' | 'invalid' | 'unavailable') {
     super(`token ${reason}`);
   }
 }
 
 /**
  * Verifies client JWTs. Accepts only the configured algorithm family: HS256 with JWT_SECRET, or
- * RS256/ES256 with JWT_PUBLIC_KEY (so an HS token signed with the public key never verifies, and
- * `alg: none` never does). `exp` and `sub` are required; iss/aud are checked when configured.
+ * RS256/ES256 with JWT_PUBLIC_KEY or the JWT_JWKS_URL key named by `kid` (so an HS token signed
+ * with a public key never verifies, and `alg: none` never does). `exp` and `sub` are required; iss/aud are checked when configured.
  */
 @Injectable()
 export class TokenVerifier {
-  private readonly key: Uint8Array | KeyObject;
+  private readonly key: Uint8Array | KeyObject | JWTVerifyGetKey;
   private readonly algorithms: string[];
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    const { secret, publicKeyPem } = config.jwt;
-    if (publicKeyPem) {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() @Inject(JWKS_OPTIONS) jwksOptions?: RemoteJWKSetOptions,
+  ) {
+    const { secret, publicKeyPem, jwksUrl } = config.jwt;
+    if (jwksUrl) {
+      // Asymmetric only: a JWK Set is public, so an HS256 token "signed" with one of its keys proves nothing.
+      this.key = remoteJwksKeys(jwksUrl, jwksOptions);
+      this.algorithms = ['RS256', 'ES256'];
+    } else if (publicKeyPem) {
       this.key = createPublicKey(publicKeyPem);
       this.algorithms = [this.key.asymmetricKeyType === 'ec' ? 'ES256' : 'RS256'];
     } else if (secret) {
@@ -48,14 +57,11 @@ export class TokenVerifier {
     if (!token) throw new InvalidTokenError('missing');
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, this.key, {
-        algorithms: this.algorithms,
-        issuer: this.config.jwt.issuer,
-        audience: this.config.jwt.audience,
-        requiredClaims: ['exp', 'sub'],
-      }));
+      const options = { algorithms: this.algorithms, issuer: this.config.jwt.issuer, audience: this.config.jwt.audience, requiredClaims: ['exp', 'sub'] };
+      // Two overloads of jwtVerify: a fixed key, or a function that picks one from the JWKS by kid.
+      ({ payload } = typeof this.key === 'function' ? await jwtVerify(token, this.key, options) : await jwtVerify(token, this.key, options));
     } catch (err) {
-      throw new InvalidTokenError(err instanceof errors.JWTExpired ? 'expired' : 'invalid');
+      throw new InvalidTokenError(err instanceof errors.JWTExpired ? 'expired' : err instanceof JwksUnavailableError ? 'unavailable' : 'invalid');
     }
     // An absent claim means the defaults; a present one (even null) must be a list of patterns.
     const rooms = payload.rooms === undefined ? [...this.config.defaultRooms] : payload.rooms;

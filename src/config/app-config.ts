@@ -8,6 +8,8 @@ export interface JwtConfig {
   privateKeyPem?: string;
   issuer?: string;
   audience?: string;
+  /** JWT_JWKS_URL: verify RS256/ES256 tokens with the keys of this JWK Set, picked by `kid`. */
+  jwksUrl?: string;
   /** True when the secret was generated at start because none was configured (development only). */
   ephemeral: boolean;
 }
@@ -29,11 +31,33 @@ export interface AppConfig {
   rateLimitBurst: number;
   maxConnections: number;
   maxConnectionsPerUser: number;
+  maxConnectionsPerIp: number;
   defaultRooms: string[];
   shutdownTimeoutMs: number;
   history: { sizePerRoom: number; ttlMs: number; maxBytes: number };
   logLevel: string;
   trustProxy: boolean;
+  /** Set: cluster mode on Redis. */
+  redisUrl?: string;
+  nodeId: string;
+  nodeTtlMs: number;
+  /** Claim holding roles; unset: admin JWTs are refused (only ADMIN_TOKEN works). */
+  adminRoleClaim?: string;
+  adminRole: string;
+  metrics: { token?: string; port?: number };
+  /** Set when WEBHOOK_URL is. */
+  webhook?: WebhookConfig;
+  logWarnLinesPerMin: number;
+}
+
+export interface WebhookConfig {
+  url: string;
+  secret: string;
+  timeoutMs: number;
+  maxAttempts: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  queueMaxEvents: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
 
 /** Reads the raw string: implicit conversion would already have made Boolean('false') true. */
 const toBoolean = ({ obj, key }: { obj: Record<string, unknown>; key: string }) => {
@@ -36,6 +36,7 @@ export class Environment {
 
   @IsOptional() @IsString()
   JWT_AUDIENCE?: string;
+  @IsOptional() @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true }, { message: 'JWT_JWKS_URL must be an http(s) URL' }) JWT_JWKS_URL?: string;
 
   @IsString()
   ALLOWED_ORIGINS: string = '';
@@ -72,6 +73,7 @@ export class Environment {
 
   @IsInt() @Min(1)
   MAX_CONNECTIONS_PER_USER: number = 100;
+  @IsInt() @Min(1) MAX_CONNECTIONS_PER_IP: number = 1000;
 
   @IsString()
   DEFAULT_ROOMS: string = 'public:*';
@@ -93,4 +95,59 @@ export class Environment {
 
   @Transform(toBoolean) @IsBoolean()
   TRUST_PROXY: boolean = false;
+
+  /** Cluster mode when set (redis://host:port/db); unset = one node, in memory. */
+  @IsOptional() @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  /** This node's name in the cluster; defaults to hostname-pid. */
+  @IsOptional() @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'NODE_ID must be 1-64 characters of A-Z a-z 0-9 _ . -' })
+  NODE_ID?: string;
+
+  /** Cluster mode: a node silent this long is dead; its sessions leave presence. */
+  @IsInt() @Min(1000)
+  NODE_TTL_MS: number = 15_000;
+
+  /** JWT claim that lists roles (an array, or one string); unset = admin JWTs are not accepted. */
+  @IsOptional() @Matches(/^[A-Za-z0-9_.:\/-]{1,128}$/, { message: 'ADMIN_ROLE_CLAIM must be a claim name (1-128 characters of A-Z a-z 0-9 _ . : / -)' })
+  ADMIN_ROLE_CLAIM?: string;
+
+  /** The role in ADMIN_ROLE_CLAIM that grants the admin API. */
+  @IsString() @MinLength(1)
+  ADMIN_ROLE: string = 'admin';
+
+  /** Bearer token /metrics requires; unset = open (bind it to METRICS_PORT on a private network). */
+  @IsOptional() @IsString() @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
+  METRICS_TOKEN?: string;
+
+  /** Serve /metrics on this port only (not on PORT); 0 picks a free one. */
+  @IsOptional() @IsInt() @Min(0) @Max(65535)
+  METRICS_PORT?: number;
+
+  /** Lifecycle events are POSTed here when set. */
+  @IsOptional() @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true }, { message: 'WEBHOOK_URL must be an http(s) URL' })
+  WEBHOOK_URL?: string;
+
+  /** HMAC-SHA256 key of X-Webhook-Signature; required with WEBHOOK_URL. */
+  @IsOptional() @IsString() @MinLength(16, { message: 'WEBHOOK_SECRET must be at least 16 characters' })
+  WEBHOOK_SECRET?: string;
+
+  @IsInt() @Min(100)
+  WEBHOOK_TIMEOUT_MS: number = 5_000;
+
+  @IsInt() @Min(1) @Max(100)
+  WEBHOOK_MAX_ATTEMPTS: number = 10;
+
+  @IsInt() @Min(10)
+  WEBHOOK_RETRY_BASE_MS: number = 1_000;
+
+  @IsInt() @Min(10)
+  WEBHOOK_RETRY_MAX_MS: number = 60_000;
+
+  @IsInt() @Min(1)
+  WEBHOOK_QUEUE_MAX_EVENTS: number = 10_000;
+
+  /** Warn/error lines one session (socket errors, failing handlers) or component may log each minute; the rest are counted. */
+  @IsInt() @Min(1)
+  LOG_WARN_LINES_PER_MIN: number = 10;
 }

@@ -1,4 +1,5 @@
 import { createPublicKey, KeyObject, randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { AppConfig } from './app-config';
@@ -49,15 +50,22 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   if (parsed.JWT_SECRET && parsed.JWT_PUBLIC_KEY) {
     throw new ConfigError('Invalid configuration: JWT_SECRET and JWT_PUBLIC_KEY are exclusive; set one');
   }
+  if (parsed.JWT_JWKS_URL && (parsed.JWT_SECRET || parsed.JWT_PUBLIC_KEY)) throw new ConfigError('Invalid configuration: JWT_JWKS_URL is exclusive with JWT_SECRET and JWT_PUBLIC_KEY; set one');
   if (parsed.JWT_PUBLIC_KEY) checkPublicKey(parsed.JWT_PUBLIC_KEY);
   const allowedOrigins = list(parsed.ALLOWED_ORIGINS);
   const badOrigin = allowedOrigins.find((o) => !ORIGIN_ENTRY.test(o));
   if (badOrigin !== undefined) {
     throw new ConfigError('Invalid configuration: ALLOWED_ORIGINS: each entry must be scheme://host[:port] or scheme://*.domain[:port]');
   }
-  const keyless = !parsed.JWT_SECRET && !parsed.JWT_PUBLIC_KEY;
+  const keyless = !parsed.JWT_SECRET && !parsed.JWT_PUBLIC_KEY && !parsed.JWT_JWKS_URL;
   if (keyless && production) {
     throw new ConfigError('Invalid configuration: JWT_SECRET or JWT_PUBLIC_KEY is required when NODE_ENV=production');
+  }
+  if (parsed.WEBHOOK_URL && !parsed.WEBHOOK_SECRET) {
+    throw new ConfigError('Invalid configuration: WEBHOOK_SECRET is required when WEBHOOK_URL is set');
+  }
+  if (parsed.WEBHOOK_RETRY_MAX_MS < parsed.WEBHOOK_RETRY_BASE_MS) {
+    throw new ConfigError('Invalid configuration: WEBHOOK_RETRY_MAX_MS must be at least WEBHOOK_RETRY_BASE_MS');
   }
   if (parsed.HEARTBEAT_TIMEOUT_MS >= parsed.HEARTBEAT_INTERVAL_MS) {
     throw new ConfigError('Invalid configuration: HEARTBEAT_TIMEOUT_MS must be less than HEARTBEAT_INTERVAL_MS');
@@ -77,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       privateKeyPem: parsed.JWT_PRIVATE_KEY,
       issuer: parsed.JWT_ISSUER,
       audience: parsed.JWT_AUDIENCE,
+      jwksUrl: parsed.JWT_JWKS_URL,
       ephemeral: keyless,
     },
     allowedOrigins,
@@ -91,11 +100,30 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     rateLimitBurst: parsed.RATE_LIMIT_BURST,
     maxConnections: parsed.MAX_CONNECTIONS,
     maxConnectionsPerUser: parsed.MAX_CONNECTIONS_PER_USER,
+    maxConnectionsPerIp: parsed.MAX_CONNECTIONS_PER_IP,
     // `none`: tokens without a rooms claim get no room at all.
     defaultRooms: parsed.DEFAULT_ROOMS === 'none' ? [] : list(parsed.DEFAULT_ROOMS),
     shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
     history: { sizePerRoom: parsed.HISTORY_SIZE, ttlMs: parsed.HISTORY_TTL_MS, maxBytes: parsed.HISTORY_MAX_BYTES },
     logLevel: parsed.LOG_LEVEL,
     trustProxy: parsed.TRUST_PROXY,
+    redisUrl: parsed.REDIS_URL,
+    nodeId: parsed.NODE_ID ?? `${hostname()}-${process.pid}`,
+    nodeTtlMs: parsed.NODE_TTL_MS,
+    adminRoleClaim: parsed.ADMIN_ROLE_CLAIM,
+    adminRole: parsed.ADMIN_ROLE,
+    metrics: { token: parsed.METRICS_TOKEN, port: parsed.METRICS_PORT },
+    webhook: parsed.WEBHOOK_URL
+      ? {
+          url: parsed.WEBHOOK_URL,
+          secret: parsed.WEBHOOK_SECRET!,
+          timeoutMs: parsed.WEBHOOK_TIMEOUT_MS,
+          maxAttempts: parsed.WEBHOOK_MAX_ATTEMPTS,
+          retryBaseMs: parsed.WEBHOOK_RETRY_BASE_MS,
+          retryMaxMs: parsed.WEBHOOK_RETRY_MAX_MS,
+          queueMaxEvents: parsed.WEBHOOK_QUEUE_MAX_EVENTS,
+        }
+      : undefined,
+    logWarnLinesPerMin: parsed.LOG_WARN_LINES_PER_MIN,
   };
 }

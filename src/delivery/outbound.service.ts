@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { WebSocket } from 'ws';
 import { APP_CONFIG, AppConfig } from '../config';
+import { GatewayMetrics } from '../metrics/gateway.metrics';
+import { TrafficMetrics } from '../metrics/traffic.metrics';
 import { CloseCode, encodeFrame, ErrorData, ServerEnvelope, ServerMessageType } from '../protocol';
 import { Session } from '../registry/session';
 
@@ -21,6 +23,8 @@ export class OutboundService {
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
+    private readonly traffic: TrafficMetrics,
+    private readonly metrics: GatewayMetrics,
     @InjectPinoLogger(OutboundService.name) private readonly logger: PinoLogger,
   ) {
     this.maxBuffered = config.sendBufferMaxBytes;
@@ -31,6 +35,7 @@ export class OutboundService {
     const socket = session.socket;
     if (session.closing || socket.readyState !== WebSocket.OPEN) return false;
     socket.send(encoded, TEXT);
+    this.traffic.frameOut(encoded);
     if (socket.bufferedAmount > this.maxBuffered) {
       this.logger.warn({ sessionId: session.id, bufferedBytes: socket.bufferedAmount }, 'slow consumer');
       this.close(session, CloseCode.SlowConsumer, 'slow consumer');
@@ -44,6 +49,7 @@ export class OutboundService {
   }
 
   sendError(session: Session, id: string | undefined, error: ErrorData): void {
+    this.traffic.errorSent(error.code);
     // JSON.stringify drops an undefined id, so a request without one gets an error without one.
     this.send(session, { type: ServerMessageType.Error, id, data: error });
   }
@@ -52,6 +58,7 @@ export class OutboundService {
   close(session: Session, code: CloseCode, reason: string): void {
     if (session.closing) return;
     session.closing = true;
+    if (code === CloseCode.SlowConsumer) this.metrics.slowConsumerCloses.value++;
     const socket = session.socket;
     socket.close(code, reason);
     setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();

@@ -1,10 +1,12 @@
-import { HttpException, Inject, Injectable } from '@nestjs/common';
+import { HttpException, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG, AppConfig } from '../config';
 import { OutboundService } from '../delivery/outbound.service';
+import { LogLimiter } from '../logging/log-limiter';
 import { HandlerRegistry } from '../messaging/handler-registry.service';
 import { MessageError } from '../messaging/message-error';
 import { validatePayload } from '../messaging/payload-validator';
+import { TrafficMetrics } from '../metrics/traffic.metrics';
 import { CloseCode, ErrorCode, ErrorData } from '../protocol';
 import { Session } from '../registry/session';
 import { readEnvelope, readId } from './envelope-reader';
@@ -17,15 +19,23 @@ const NO_DATA = Object.freeze({});
  * sends can throw out of here.
  */
 @Injectable()
-export class FramePipeline {
+export class FramePipeline implements OnApplicationBootstrap {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly handlers: HandlerRegistry,
     private readonly outbound: OutboundService,
+    private readonly traffic: TrafficMetrics,
+    private readonly limiter: LogLimiter,
     @InjectPinoLogger(FramePipeline.name) private readonly logger: PinoLogger,
   ) {}
 
+  /** The handlers are all registered by now: each handled type gets its own metric series. */
+  onApplicationBootstrap(): void {
+    this.traffic.knownTypes(this.handlers.types());
+  }
+
   handle(session: Session, raw: Buffer): void {
+    this.traffic.bytesIn.value += raw.length;
     let frame: unknown;
     try {
       frame = JSON.parse(raw.toString());
@@ -42,6 +52,7 @@ export class FramePipeline {
 
   private dispatch(session: Session, frame: unknown, id: string | undefined): void {
     const envelope = readEnvelope(frame, this.config.maxJsonDepth);
+    this.traffic.messageIn(envelope.type);
     if (!session.rateLimit.take(Date.now())) return this.refuseOverRate(session, id);
     const handler = this.handlers.get(envelope.type);
     if (!handler) throw new MessageError(ErrorCode.UnknownType, 'no handler for this message type');
@@ -73,7 +84,9 @@ export class FramePipeline {
     if (err instanceof HttpException && (err.getStatus() === 403 || err.getStatus() === 401)) {
       return { code: ErrorCode.Forbidden, message: 'forbidden' };
     }
-    this.logger.error({ err, sessionId: session.id, type }, 'message handler failed');
+    // A handler that fails on every message must not let one client flood the log.
+    const suppressed = this.limiter.admit(session);
+    if (suppressed !== undefined) this.logger.error({ err, sessionId: session.id, type, suppressed }, 'message handler failed');
     return { code: ErrorCode.Internal, message: 'internal error' };
   }
 }

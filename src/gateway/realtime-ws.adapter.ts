@@ -3,6 +3,8 @@ import { INestApplication, Logger } from '@nestjs/common';
 import { WsAdapter } from '@nestjs/platform-ws';
 import type { Identity } from '../auth/token-verifier';
 import { AppConfig } from '../config';
+import { GatewayMetrics } from '../metrics/gateway.metrics';
+import { selectProtocol } from './upgrade-request';
 import { UpgradeVerifier } from './upgrade-verifier.service';
 
 const IDENTITY = Symbol('identity');
@@ -26,6 +28,7 @@ export class RealtimeWsAdapter extends WsAdapter {
     app: INestApplication,
     private readonly verifier: UpgradeVerifier,
     private readonly config: AppConfig,
+    private readonly metrics: GatewayMetrics,
   ) {
     super(app);
   }
@@ -36,6 +39,7 @@ export class RealtimeWsAdapter extends WsAdapter {
       path: this.config.wsPath,
       maxPayload: this.config.maxPayloadBytes,
       perMessageDeflate: false,
+      handleProtocols: selectProtocol,
       verifyClient: (info: { req: IncomingMessage }, done: VerifyCallback) => this.verify(info.req, done),
     });
   }
@@ -52,12 +56,14 @@ export class RealtimeWsAdapter extends WsAdapter {
   private verify(req: IncomingMessage, done: VerifyCallback): void {
     this.verifier.decide(req).then(
       (decision) => {
+        this.metrics.upgraded(decision.accepted ? 'ok' : decision.status);
         if (!decision.accepted) return done(false, decision.status, decision.reason);
         (req as IncomingMessage & { [IDENTITY]: Identity })[IDENTITY] = decision.identity;
         done(true);
       },
       (err: unknown) => {
         this.log.error(err);
+        this.metrics.upgraded(500);
         done(false, 500, 'internal error');
       },
     );

@@ -8,7 +8,10 @@ import { RoomPermissions } from '../auth/room-permissions';
 import { APP_CONFIG, AppConfig } from '../config';
 import { OutboundService } from '../delivery/outbound.service';
 import { HeartbeatService } from '../heartbeat/heartbeat.service';
+import { LifecycleEvents } from '../lifecycle/lifecycle-events.service';
+import { LogLimiter } from '../logging/log-limiter';
 import { PresenceService } from '../messaging/presence.service';
+import { GatewayMetrics } from '../metrics/gateway.metrics';
 import { CloseCode, ServerMessageType, WelcomeData } from '../protocol';
 import { ConnectionRegistry } from '../registry/connection-registry.service';
 import { Session } from '../registry/session';
@@ -37,6 +40,9 @@ export class RealtimeGateway implements OnGatewayConnection {
     pipeline: FramePipeline,
     private readonly outbound: OutboundService,
     private readonly presence: PresenceService,
+    private readonly lifecycle: LifecycleEvents,
+    private readonly metrics: GatewayMetrics,
+    limiter: LogLimiter,
     @InjectPinoLogger(RealtimeGateway.name) private readonly logger: PinoLogger,
   ) {
     // ws calls listeners with `this` bound to the socket; these three are created once.
@@ -49,7 +55,9 @@ export class RealtimeGateway implements OnGatewayConnection {
     };
     this.onError = function (err) {
       // ws reports protocol violations (oversized or invalid frames) here, then closes the socket.
-      logger.debug({ sessionId: sessionOf(this).id, err: err.message }, 'socket error');
+      const session = sessionOf(this);
+      const suppressed = limiter.admit(session);
+      if (suppressed !== undefined) logger.warn({ sessionId: session.id, err: err.message, suppressed }, 'socket error');
     };
     this.onClose = function (code) {
       gateway.disconnected(sessionOf(this), code);
@@ -69,14 +77,17 @@ export class RealtimeGateway implements OnGatewayConnection {
       identity.exp,
       now,
     );
+    session.tokenId = identity.jti;
     (socket as SessionSocket)[SESSION] = session;
     this.registry.add(session);
+    this.presence.sessionOpened(session);
     socket.on('message', this.onMessage);
     socket.on('pong', onPeerHeartbeat);
     socket.on('ping', onPeerHeartbeat);
     socket.on('error', this.onError);
     socket.once('close', this.onClose);
     this.logger.info({ sessionId: session.id, userId: session.userId, remoteAddress: session.remoteAddress }, 'connection opened');
+    this.lifecycle.connectionOpened(session);
     const welcome: WelcomeData = {
       sessionId: session.id,
       userId: session.userId,
@@ -88,11 +99,15 @@ export class RealtimeGateway implements OnGatewayConnection {
   }
 
   private disconnected(session: Session, code: number): void {
-    for (const room of this.registry.remove(session)) this.presence.announceLeave(session, room);
+    const rooms = this.registry.remove(session);
+    this.presence.sessionClosed(session, rooms);
+    for (const room of rooms) this.lifecycle.roomLeft(session, room);
+    this.metrics.closed(code);
     this.logger.info(
       { sessionId: session.id, userId: session.userId, remoteAddress: session.remoteAddress, code, durationMs: Date.now() - session.connectedAt },
       'connection closed',
     );
+    this.lifecycle.connectionClosed(session, code);
   }
 }
 

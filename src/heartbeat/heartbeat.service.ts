@@ -2,6 +2,7 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG, AppConfig } from '../config';
 import { OutboundService } from '../delivery/outbound.service';
+import { GatewayMetrics } from '../metrics/gateway.metrics';
 import { CloseCode } from '../protocol';
 import { ConnectionRegistry } from '../registry/connection-registry.service';
 import { Session } from '../registry/session';
@@ -25,12 +26,12 @@ const STALL_TOLERANCE_MS = 50;
 export class HeartbeatService implements OnApplicationBootstrap, OnApplicationShutdown {
   private interval?: NodeJS.Timeout;
   private sweepTimer?: NodeJS.Timeout;
-  terminated = 0;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly registry: ConnectionRegistry,
     private readonly outbound: OutboundService,
+    private readonly metrics: GatewayMetrics,
     @InjectPinoLogger(HeartbeatService.name) private readonly logger: PinoLogger,
   ) {}
 
@@ -78,7 +79,7 @@ export class HeartbeatService implements OnApplicationBootstrap, OnApplicationSh
     for (const session of this.registry.all()) {
       if (!session.awaitingPong || session.closing) continue;
       session.closing = true;
-      this.terminated++;
+      this.metrics.heartbeatTerminations.value++;
       this.logger.info({ sessionId: session.id, userId: session.userId }, 'heartbeat timeout: terminating');
       session.socket.terminate();
     }

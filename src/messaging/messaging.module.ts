@@ -13,6 +13,6 @@ import { RoomSubscriptions } from './room-subscriptions.service';
 @Module({
   imports: [DiscoveryModule],
   providers: [HandlerRegistry, PresenceService, RoomPublisher, RoomSubscriptions, PingHandler, RoomHandler, DirectHandler, PresenceHandler],
-  exports: [HandlerRegistry, PresenceService, RoomPublisher],
+  exports: [HandlerRegistry, PresenceService, RoomPublisher, RoomSubscriptions, DirectHandler],
 })
 export class MessagingModule {}

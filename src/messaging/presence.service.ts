@@ -1,31 +1,52 @@
-import { Injectable } from '@nestjs/common';
-import { FanoutService } from '../delivery/fanout.service';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { BUS, Bus } from '../bus/bus';
+import { PRESENCE_STORE, PresenceStore } from '../cluster/presence-store';
 import { encodeFrame, PresenceEventData, PresenceMember, ServerMessageType } from '../protocol';
-import { ConnectionRegistry } from '../registry/connection-registry.service';
 import { Session } from '../registry/session';
 
-/** Tells a room's other members when a session joins or leaves it. */
+/**
+ * Keeps the presence store in step with sessions and rooms, and tells a room's other members (on
+ * every node) when a session joins or leaves it. Store and bus failures are logged: they must not
+ * fail the join, leave or close that caused them.
+ */
 @Injectable()
 export class PresenceService {
   constructor(
-    private readonly registry: ConnectionRegistry,
-    private readonly fanout: FanoutService,
+    @Inject(PRESENCE_STORE) private readonly store: PresenceStore,
+    @Inject(BUS) private readonly bus: Bus,
+    @InjectPinoLogger(PresenceService.name) private readonly logger: PinoLogger,
   ) {}
 
+  sessionOpened(session: Session): void {
+    this.background(this.store.connected(session), 'presence: session not recorded');
+  }
+
+  sessionClosed(session: Session, rooms: string[]): void {
+    this.background(this.store.disconnected(session, rooms), 'presence: session not removed');
+    for (const room of rooms) this.announce(ServerMessageType.PresenceLeave, session, room);
+  }
+
   announceJoin(session: Session, room: string): void {
+    this.background(this.store.joined(session, room), 'presence: join not recorded');
     this.announce(ServerMessageType.PresenceJoin, session, room);
   }
 
   announceLeave(session: Session, room: string): void {
+    this.background(this.store.left(session, room), 'presence: leave not recorded');
     this.announce(ServerMessageType.PresenceLeave, session, room);
   }
 
-  members(room: string): PresenceMember[] {
-    return [...this.registry.inRoom(room)].map((s) => ({ userId: s.userId, sessionId: s.id }));
+  members(room: string): Promise<PresenceMember[]> {
+    return this.store.members(room);
   }
 
   private announce(type: string, session: Session, room: string): void {
     const data: PresenceEventData = { room, userId: session.userId, sessionId: session.id };
-    this.fanout.toRoom(room, encodeFrame({ type, data }), session);
+    this.background(this.bus.roomEvent(room, encodeFrame({ type, data }), session.id), 'presence: event not sent');
+  }
+
+  private background(work: Promise<void>, message: string): void {
+    work.catch((err: unknown) => this.logger.warn({ err }, message));
   }
 }

@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { BusDelivery } from '../delivery/bus-delivery.service';
 import { OutboundService } from '../delivery/outbound.service';
 import { HISTORY_STORE, HistoryStore } from '../history/history-store';
+import { LifecycleEvents } from '../lifecycle/lifecycle-events.service';
 import { JoinAck, StreamPosition } from '../protocol';
 import { ConnectionRegistry } from '../registry/connection-registry.service';
 import { PendingFrame, Session } from '../registry/session';
-import { fromHistory } from './history-access';
+import { fromStore } from './store-access';
 import { PresenceService } from './presence.service';
 
 /**
@@ -19,6 +21,8 @@ export class RoomSubscriptions {
     private readonly registry: ConnectionRegistry,
     private readonly outbound: OutboundService,
     private readonly presence: PresenceService,
+    private readonly busDelivery: BusDelivery,
+    private readonly lifecycle: LifecycleEvents,
   ) {}
 
   async join(session: Session, room: string, since?: StreamPosition): Promise<JoinAck> {
@@ -40,6 +44,8 @@ export class RoomSubscriptions {
         this.outbound.write(session, frame.frame);
         if (frame.offset !== undefined) offset = frame.offset;
       }
+      // The node's baseline for the room: a later message that skips offsets is a gap.
+      this.busDelivery.sequencer.observe(room, offset, position.epoch);
       const ack: JoinAck = { room, offset, epoch: position.epoch };
       return since ? { ...ack, recovered: missed !== null } : ack;
     } finally {
@@ -49,20 +55,23 @@ export class RoomSubscriptions {
   }
 
   leave(session: Session, room: string): void {
-    if (this.registry.leave(session, room)) this.presence.announceLeave(session, room);
+    if (!this.registry.leave(session, room)) return;
+    this.presence.announceLeave(session, room);
+    this.lifecycle.roomLeft(session, room);
   }
 
   /** Returns whether the session was not a member before. */
   private enter(session: Session, room: string): boolean {
     const joined = this.registry.join(session, room);
     if (joined) this.presence.announceJoin(session, room);
+    if (joined) this.lifecycle.roomJoined(session, room);
     return joined;
   }
 
   /** A join whose history read fails is undone, so an error reply means "not joined". */
   private async orUndo<T>(session: Session, room: string, joined: boolean, call: () => Promise<T>): Promise<T> {
     try {
-      return await fromHistory(call);
+      return await fromStore(call);
     } catch (err) {
       if (joined) this.leave(session, room);
       throw err;

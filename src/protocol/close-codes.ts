@@ -15,6 +15,8 @@ export const CloseCode = {
   TokenExpired: 4001,
   /** The socket's unsent buffer exceeded SEND_BUFFER_MAX_BYTES. */
   SlowConsumer: 4008,
+  /** This node missed messages of a room the session is in (cluster bus gap): reconnect to recover. */
+  Resync: 4012,
   /** Sustained flooding past the rate limit. */
   TooManyRequests: 4009,
   /** Kicked by an administrator. */

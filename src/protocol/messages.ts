@@ -21,6 +21,8 @@ export const ServerMessageType = {
   Direct: 'direct',
   PresenceJoin: 'presence.join',
   PresenceLeave: 'presence.leave',
+  /** An announcement to every session, from the admin API (`from` is always `system`). */
+  Broadcast: 'broadcast',
 } as const;
 
 /** User id used as `from` for messages published through the admin API. */
@@ -56,6 +58,9 @@ export interface DirectMessageData {
   messageId: string;
   ts: number;
 }
+
+/** Same shape as a direct message; `from` is `system`. */
+export type BroadcastData = DirectMessageData;
 
 export interface PresenceEventData {
   room: string;

@@ -38,6 +38,15 @@ describe('ConnectionRegistry', () => {
     b1 = session('s-b1', 'bob');
   });
 
+  it('numbers sessions in registration order (seq), never reusing a number', () => {
+    registry.add(a1);
+    registry.add(b1);
+    registry.remove(a1);
+    registry.add(a2);
+    expect([a1.seq, b1.seq, a2.seq]).toEqual([1, 2, 3]);
+    expect([...registry.all()].map((s) => s.seq)).toEqual([2, 3]);
+  });
+
   it('starts empty', () => {
     expect(snapshot(registry)).toEqual({ sessions: [], rooms: {}, users: {}, size: 0, roomCount: 0, userCount: 0 });
     expect(registry.get('s-a1')).toBeUndefined();

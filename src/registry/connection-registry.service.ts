@@ -12,8 +12,11 @@ export class ConnectionRegistry {
   private readonly sessions = new Map<string, Session>();
   private readonly byUser = new Map<string, Set<Session>>();
   private readonly byRoom = new Map<string, Set<Session>>();
+  private lastSeq = 0;
 
+  /** Gives the session its `seq`: the sessions Map and the user sets iterate in that order. */
   add(session: Session): void {
+    session.seq = ++this.lastSeq;
     this.sessions.set(session.id, session);
     addToIndex(this.byUser, session.userId, session);
   }

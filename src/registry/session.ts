@@ -19,6 +19,10 @@ export class Session {
   closing = false;
   /** Live frames of rooms being recovered, held until their replay is written. */
   recovering?: Map<string, PendingFrame[]>;
+  /** Registration order on this node, set by ConnectionRegistry.add: the admin API pages by it. */
+  seq = 0;
+  /** The token's `jti`, if it had one: the admin API revokes tokens by it. */
+  tokenId?: string;
 
   constructor(
     readonly id: string,
@@ -28,7 +32,7 @@ export class Session {
     readonly rateLimit: TokenBucket,
     readonly remoteAddress: string,
     /** Token expiry, seconds since the epoch. */
-    readonly tokenExp: number,
+    public tokenExp: number,
     readonly connectedAt = Date.now(),
   ) {
     this.lastActivityAt = connectedAt;

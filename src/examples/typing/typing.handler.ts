@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { BUS, Bus } from '../../bus/bus';
 import { IsBoolean } from 'class-validator';
-import { FanoutService } from '../../delivery/fanout.service';
 import { MessageError } from '../../messaging/message-error';
 import { MessageHandler } from '../../messaging/message-handler.decorator';
 import { IsRoomName } from '../../messaging/dto/validators';
@@ -17,16 +17,17 @@ export class TypingDto {
 
 /**
  * Example extension: `typing {room, typing}` tells the room's other members that a user started or
- * stopped typing, as `{"type":"typing","data":{room,userId,typing}}`. Only members may send it.
+ * stopped typing, as `{"type":"typing","data":{room,userId,typing}}`, on every node. Only members
+ * may send it.
  */
 @Injectable()
 export class TypingHandler {
-  constructor(private readonly fanout: FanoutService) {}
+  constructor(@Inject(BUS) private readonly bus: Bus) {}
 
   @MessageHandler('typing', TypingDto)
-  typing(session: Session, { room, typing }: TypingDto) {
+  async typing(session: Session, { room, typing }: TypingDto): Promise<{ room: string }> {
     if (!session.rooms.has(room)) throw new MessageError(ErrorCode.Forbidden, 'join the room first');
-    const notified = this.fanout.toRoom(room, encodeFrame({ type: 'typing', data: { room, userId: session.userId, typing } }), session);
-    return { notified };
+    await this.bus.roomEvent(room, encodeFrame({ type: 'typing', data: { room, userId: session.userId, typing } }), session.id);
+    return { room };
   }
 }

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { ClientMessageType } from '../../protocol';
+import { ClientMessageType, PresenceAck } from '../../protocol';
 import { Session } from '../../registry/session';
 import { RoomDto } from '../dto/room.dto';
 import { MessageHandler } from '../message-handler.decorator';
+import { fromStore } from '../store-access';
 import { PresenceService } from '../presence.service';
 import { assertRoomAccess } from '../room-access';
 
@@ -11,8 +12,8 @@ export class PresenceHandler {
   constructor(private readonly presence: PresenceService) {}
 
   @MessageHandler(ClientMessageType.PresenceGet, RoomDto)
-  get(session: Session, { room }: RoomDto) {
+  async get(session: Session, { room }: RoomDto): Promise<PresenceAck> {
     assertRoomAccess(session, room);
-    return { room, members: this.presence.members(room) };
+    return { room, members: await fromStore(() => this.presence.members(room)) };
   }
 }

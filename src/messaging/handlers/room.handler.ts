@@ -5,7 +5,7 @@ import { Session } from '../../registry/session';
 import { RoomHistoryDto } from '../dto/room-history.dto';
 import { RoomJoinDto } from '../dto/room-join.dto';
 import { RoomDto, RoomPublishDto } from '../dto/room.dto';
-import { fromHistory } from '../history-access';
+import { fromStore } from '../store-access';
 import { MessageHandler } from '../message-handler.decorator';
 import { assertRoomAccess } from '../room-access';
 import { RoomPublisher } from '../room-publisher.service';
@@ -43,6 +43,6 @@ export class RoomHandler {
   @MessageHandler(ClientMessageType.RoomHistory, RoomHistoryDto)
   page(session: Session, { room, limit, before }: RoomHistoryDto): Promise<HistoryPage> {
     assertRoomAccess(session, room);
-    return fromHistory(() => this.history.page(room, limit ?? HISTORY_PAGE_DEFAULT, before));
+    return fromStore(() => this.history.page(room, limit ?? HISTORY_PAGE_DEFAULT, before));
   }
 }

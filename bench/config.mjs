@@ -1,0 +1,81 @@
+// Scenario sizes. `full` is the run for docs/performance.md (< 15 minutes on 2 cores); `quick`
+// checks that everything works (about 2 minutes) and is not for quoting.
+export const FULL = {
+  mode: 'full',
+  reps: 3,
+  // The machine is shared: a measured window during which other processes kept the server's core
+  // (or the generator's) busy beyond these shares is run again, at most `retries` more times, and
+  // the least disturbed attempt is kept (every attempt's disturbance is in the JSON).
+  // Before each measured window the suite also waits (at most maxQuietWaitMs) for a quiet moment.
+  // Waiting and re-running together may take at most budgetSeconds over the whole run.
+  contention: { maxForeignCore0Pct: 15, maxForeignCore1Pct: 30, retries: 2, maxQuietWaitMs: 5000, budgetSeconds: 100 },
+  memory: {
+    warmup: 200,
+    steps: [1000, 10000],
+    hold: 15000, // product only: held across a full heartbeat cycle (a ping, then the sweep)
+    holdRuns: 1, // in how many of the runs (each costs a heartbeat cycle, ~40 s)
+    holdBaseline: false,
+    heartbeat: { intervalMs: 25000, timeoutMs: 10000 }, // the defaults, which the servers keep
+  },
+  connrate: { warmup: 1000, count: 3000, concurrency: 32, fixedRate: 500, fixedSeconds: 3 },
+  reqreply: { clients: 1000, perClientRate: 10, seconds: 6, warmupSeconds: 1 },
+  fanout: {
+    sizes: [1000, 5000],
+    sampled: 100,
+    joinBatch: 500,
+    fillTimeoutMs: 300_000,
+    fillBatchMs: 250, // bulk members read every 250 ms while a room fills (50 ms when measuring)
+    sequentialFillUpTo: 1000, // larger rooms: both servers' rooms are filled at once (see run.mjs)
+    fixedRate: 40_000, // delivered messages/s for the CPU-per-message comparison
+    fixedSeconds: 5,
+    fixedWarmupSeconds: 1,
+    p99LimitMs: 100,
+    drainMs: 5000,
+    // Max-rate ladder: the first run starts at ladderStart and multiplies by ladderFactor until a
+    // step fails, then tries once between the last pass and the failure; the next runs start one
+    // rung under the first run's max and climb by sqrt(ladderFactor).
+    ladderStart: 50_000,
+    ladderFactor: 1.25,
+    stepSeconds: 3,
+    stepWarmupSeconds: 0.5,
+    maxSteps: 6,
+    ladderFloor: 5_000,
+  },
+};
+
+export const QUICK = {
+  mode: 'quick',
+  reps: 1,
+  contention: { maxForeignCore0Pct: 15, maxForeignCore1Pct: 30, retries: 1, maxQuietWaitMs: 2000, budgetSeconds: 15 },
+  memory: {
+    warmup: 100,
+    steps: [500, 1000],
+    hold: 1500,
+    holdRuns: 1,
+    holdBaseline: false,
+    // Shortened so the quick run sees a whole heartbeat cycle; the full run keeps the defaults.
+    heartbeat: { intervalMs: 6000, timeoutMs: 3000 },
+    serverEnv: { HEARTBEAT_INTERVAL_MS: '6000', HEARTBEAT_TIMEOUT_MS: '3000' },
+  },
+  connrate: { warmup: 200, count: 600, concurrency: 32, fixedRate: 300, fixedSeconds: 1 },
+  reqreply: { clients: 200, perClientRate: 10, seconds: 3, warmupSeconds: 0.5 },
+  fanout: {
+    sizes: [200, 1000],
+    sampled: 50,
+    joinBatch: 200,
+    fillTimeoutMs: 60_000,
+    fillBatchMs: 250,
+    sequentialFillUpTo: 200,
+    fixedRate: 40_000,
+    fixedSeconds: 3,
+    fixedWarmupSeconds: 0.5,
+    p99LimitMs: 100,
+    drainMs: 3000,
+    ladderStart: 50_000,
+    ladderFactor: 1.4,
+    stepSeconds: 2,
+    stepWarmupSeconds: 0.3,
+    maxSteps: 6,
+    ladderFloor: 5_000,
+  },
+};

@@ -1,0 +1,109 @@
+// The one table: product vs baseline medians over the runs, their ratio, the target, and whether
+// it is met. Lower-is-better metrics have a `<=` target, higher-is-better ones a `>=` target.
+import { median } from './stats.mjs';
+
+const kib = (b) => (b === null ? null : b / 1024);
+
+function row(section, metric, unit, product, baseline, target, digits = 1) {
+  const ratio = product !== null && baseline !== null && baseline !== 0 ? product / baseline : null;
+  let met = null;
+  if (target && ratio !== null) met = target.op === '<=' ? ratio <= target.value : ratio >= target.value;
+  return { section, metric, unit, product, baseline, ratio, target: target ? `${target.op} ${target.value}x` : '', met, digits };
+}
+
+function med(runs, fn) {
+  return median((runs ?? []).map(fn).filter((v) => v !== null && v !== undefined));
+}
+
+export function buildRows(results) {
+  const rows = [];
+  const s = results.scenarios;
+  if (s.memory) {
+    const { product: p, baseline: b } = s.memory;
+    const stepsOf = (runs) => [...new Set((runs ?? []).flatMap((r) => r.steps.map((x) => x.connections)))];
+    for (const n of stepsOf(p)) {
+      const at = (runs, f) => med(runs, (r) => { const st = r.steps.find((x) => x.connections === n); return st ? f(st) : null; });
+      const inB = (b ?? []).some((r) => r.steps.some((x) => x.connections === n));
+      const main = n === Math.max(...results.config.memory.steps);
+      rows.push(row(`Idle memory, ${n} conns`, 'RSS per connection', 'KiB', kib(at(p, (x) => x.rssPerConnBytes)), inB ? kib(at(b, (x) => x.rssPerConnBytes)) : null, main ? { op: '<=', value: 1.3 } : null, 2));
+      rows.push(row(`Idle memory, ${n} conns`, 'heap per connection (after GC)', 'KiB', kib(at(p, (x) => x.heapPerConnBytes)), inB ? kib(at(b, (x) => x.heapPerConnBytes)) : null, main ? { op: '<=', value: 1.5 } : null, 2));
+    }
+    const holds = (p ?? []).map((r) => r.hold).filter(Boolean);
+    if (holds.length) {
+      const r = row(`Hold ${holds[0].connections} conns, heartbeats on`, 'runs with all held, 0 terminations', 'runs', holds.filter((h) => h.ok).length, null, null, 0);
+      r.target = `all ${holds.length}`;
+      r.met = holds.every((h) => h.ok);
+      rows.push(r);
+      rows.push(row(`Hold ${holds[0].connections} conns, heartbeats on`, 'server CPU while held (ping cycle)', '%', median(holds.map((h) => h.serverCpuPctWhileHeld)), null, null, 2));
+    }
+  }
+  if (s.connrate) {
+    const { product: p, baseline: b } = s.connrate;
+    const sec = 'Connection rate (JWT verified)';
+    rows.push(row(sec, `handshakes/s, ${results.config.connrate.concurrency} in flight`, '/s', med(p, (r) => r.closedLoop.handshakesPerSec), med(b, (r) => r.closedLoop.handshakesPerSec), { op: '>=', value: 0.8 }, 0));
+    rows.push(row(sec, 'server CPU per handshake', 'us', med(p, (r) => r.closedLoop.serverCpuPerHandshakeUs), med(b, (r) => r.closedLoop.serverCpuPerHandshakeUs), null, 0));
+    rows.push(row(sec, `p50 at ${results.config.connrate.fixedRate}/s (from scheduled start)`, 'ms', med(p, (r) => r.openLoop.latencyMs.p50), med(b, (r) => r.openLoop.latencyMs.p50), null, 2));
+    rows.push(row(sec, `p99 at ${results.config.connrate.fixedRate}/s (from scheduled start)`, 'ms', med(p, (r) => r.openLoop.latencyMs.p99), med(b, (r) => r.openLoop.latencyMs.p99), null, 2));
+    rows.push(row(sec, 'server CPU (closed loop)', '%', med(p, (r) => r.closedLoop.cpu.serverCpuPct), med(b, (r) => r.closedLoop.cpu.serverCpuPct), null, 0));
+    rows.push(row(sec, 'generator CPU (closed loop)', '%', med(p, (r) => r.closedLoop.cpu.generatorCpuPct), med(b, (r) => r.closedLoop.cpu.generatorCpuPct), null, 0));
+  }
+  if (s.reqreply) {
+    const { product: p, baseline: b } = s.reqreply;
+    const c = results.config.reqreply;
+    const sec = `Request/reply (${c.clients} clients x ${c.perClientRate}/s)`;
+    rows.push(row(sec, 'RTT p50', 'ms', med(p, (r) => r.rttMs.p50), med(b, (r) => r.rttMs.p50), null, 2));
+    rows.push(row(sec, 'RTT p99', 'ms', med(p, (r) => r.rttMs.p99), med(b, (r) => r.rttMs.p99), { op: '<=', value: 1.5 }, 2));
+    rows.push(row(sec, 'server CPU per request', 'us', med(p, (r) => r.serverCpuPerRequestUs), med(b, (r) => r.serverCpuPerRequestUs), { op: '<=', value: 1.3 }, 1));
+    rows.push(row(sec, 'server CPU', '%', med(p, (r) => r.cpu.serverCpuPct), med(b, (r) => r.cpu.serverCpuPct), null, 0));
+    rows.push(row(sec, 'generator CPU', '%', med(p, (r) => r.cpu.generatorCpuPct), med(b, (r) => r.cpu.generatorCpuPct), null, 0));
+  }
+  if (s.fanout) {
+    const f = s.fanout;
+    for (const size of results.config.fanout.sizes) {
+      const fixed = (kind) => (f.fixed?.[kind] ?? []).filter((r) => r.members === size);
+      const maxes = (kind) => (f.max?.[kind] ?? []).filter((r) => r.members === size);
+      const fr = results.config.fanout.fixedRate;
+      const sec = `Fan-out to ${size} members`;
+      if (fixed('product').length) {
+        rows.push(row(sec, `server CPU per delivered msg at ${fr / 1000}k msg/s`, 'us', med(fixed('product'), (r) => r.serverCpuPerDeliveredUs), med(fixed('baseline'), (r) => r.serverCpuPerDeliveredUs), { op: '<=', value: 1.0 }, 3));
+        rows.push(row(sec, `p50 at ${fr / 1000}k msg/s`, 'ms', med(fixed('product'), (r) => r.latencyMs.p50), med(fixed('baseline'), (r) => r.latencyMs.p50), null, 2));
+        rows.push(row(sec, `p99 at ${fr / 1000}k msg/s`, 'ms', med(fixed('product'), (r) => r.latencyMs.p99), med(fixed('baseline'), (r) => r.latencyMs.p99), null, 2));
+        rows.push(row(sec, `lost at ${fr / 1000}k msg/s (all runs)`, 'msgs', sum(fixed('product'), (r) => r.lost), sum(fixed('baseline'), (r) => r.lost), null, 0));
+        rows.push(row(sec, `server CPU at ${fr / 1000}k msg/s`, '%', med(fixed('product'), (r) => r.cpu.serverCpuPct), med(fixed('baseline'), (r) => r.cpu.serverCpuPct), null, 0));
+        rows.push(row(sec, `generator CPU at ${fr / 1000}k msg/s`, '%', med(fixed('product'), (r) => r.cpu.generatorCpuPct), med(fixed('baseline'), (r) => r.cpu.generatorCpuPct), null, 0));
+      }
+      if (maxes('product').length) {
+        rows.push(row(sec, 'max sustained delivered msg/s (p99 < 100 ms, 0 lost)', '/s', med(maxes('product'), (r) => r.maxDeliveredRate), med(maxes('baseline'), (r) => r.maxDeliveredRate), null, 0));
+        rows.push(row(sec, 'p99 at that max', 'ms', med(maxes('product'), (r) => r.atMax?.p99), med(maxes('baseline'), (r) => r.atMax?.p99), null, 1));
+        rows.push(row(sec, 'server CPU at that max', '%', med(maxes('product'), (r) => r.atMax?.serverCpuPct), med(maxes('baseline'), (r) => r.atMax?.serverCpuPct), null, 0));
+        rows.push(row(sec, 'generator CPU at that max', '%', med(maxes('product'), (r) => r.atMax?.generatorCpuPct), med(maxes('baseline'), (r) => r.atMax?.generatorCpuPct), null, 0));
+      }
+      const fills = (kind) => (f.fills?.[kind] ?? []).filter((r) => r.size === size);
+      if (fills('product').length) {
+        rows.push(row(sec, `room fill: joins + ${fills('product')[0].presenceFrames} presence frames`, 's', med(fills('product'), (r) => r.joinAndPresenceSeconds), med(fills('baseline'), (r) => r.joinAndPresenceSeconds), null, 1));
+      }
+    }
+  }
+  if (s.cluster) rows.push({ section: 'Cluster fan-out (2 nodes via Redis)', metric: s.cluster.note, unit: '', product: null, baseline: null, ratio: null, target: '', met: null, digits: 0, skipped: true });
+  return rows;
+}
+
+function sum(runs, fn) {
+  return runs.length ? runs.reduce((a, r) => a + (fn(r) ?? 0), 0) : null;
+}
+
+const fmt = (v, d) => (v === null || v === undefined || Number.isNaN(v) ? '-' : Number(v).toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }));
+
+export function renderTable(rows) {
+  const lines = ['| Scenario | Metric | Unit | Product | Baseline | Ratio | Target | Met |', '|---|---|---|---:|---:|---:|---|---|'];
+  for (const r of rows) {
+    if (r.skipped) {
+      lines.push(`| ${r.section} | ${r.metric} | | | | | | skipped |`);
+      continue;
+    }
+    const ratio = r.ratio === null ? '-' : `${r.ratio.toFixed(2)}x`;
+    const met = r.met === null ? '' : r.met ? 'yes' : '**no**';
+    lines.push(`| ${r.section} | ${r.metric} | ${r.unit} | ${fmt(r.product, r.digits)} | ${fmt(r.baseline, r.digits)} | ${ratio} | ${r.target} | ${met} |`);
+  }
+  return lines.join('\n');
+}

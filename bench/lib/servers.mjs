@@ -1,0 +1,208 @@
+// Starts and stops the two servers under test, pinned to one core, with the memory hook preloaded:
+//   product:  node --expose-gc --require bench/gc-hook.cjs <productDir>/dist/main.js
+//   baseline: node --expose-gc --require bench/gc-hook.cjs bench/baseline-server.mjs
+// Each server's stdout/stderr goes to a log file (no pipe for the generator to drain); the port is
+// read from its "listening" JSON line.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { processCpuSeconds } from './proc.mjs';
+import { sleep } from './stats.mjs';
+
+const BENCH_DIR = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+export const GC_HOOK = path.join(BENCH_DIR, 'gc-hook.cjs');
+export const BASELINE = path.join(BENCH_DIR, 'baseline-server.mjs');
+
+export const BENCH_SECRET = 'bench-secret-0123456789abcdef-0123456789abcdef';
+export const BENCH_ADMIN_TOKEN = 'bench-admin-token-0123456789';
+
+/** The product's environment in the benchmark (besides PORT and the memory hook's file). */
+export function productEnv(logLevel) {
+  return {
+    NODE_ENV: 'production',
+    JWT_SECRET: BENCH_SECRET,
+    ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
+    LOG_LEVEL: logLevel,
+    // The scenarios publish far above the per-connection default of 50/s from one connection.
+    RATE_LIMIT_PER_SEC: '1000000',
+    RATE_LIMIT_BURST: '1000000',
+    MAX_CONNECTIONS_PER_USER: '100000',
+  };
+}
+
+export const NOFILE = 65536;
+
+let wrapper;
+/** `prlimit --nofile` (when we may raise the hard limit) and `taskset -c CORE` in front of node. */
+function launcher(core) {
+  if (wrapper === undefined) {
+    const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+    // Raising the hard limit needs CAP_SYS_RESOURCE; without it node still raises its soft limit
+    // to the hard one at start, which is enough when the hard limit is above the scenario's needs.
+    const canRaise = has('prlimit') && spawnSync('prlimit', [`--nofile=${NOFILE}:${NOFILE}`, 'true']).status === 0;
+    wrapper = { taskset: has('taskset'), prlimit: canRaise };
+  }
+  const prefix = [];
+  if (wrapper.prlimit) prefix.push('prlimit', `--nofile=${NOFILE}:${NOFILE}`);
+  if (wrapper.taskset && core !== null) prefix.push('taskset', '-c', String(core));
+  return prefix;
+}
+
+export function pinningAvailable() {
+  launcher(0);
+  return wrapper;
+}
+
+/** The file limit a child will get: the raised one, or this process's hard limit. */
+export function fileLimit() {
+  launcher(0);
+  if (wrapper.prlimit) return NOFILE;
+  const r = spawnSync('sh', ['-c', 'ulimit -Hn'], { encoding: 'utf8' });
+  return Number(r.stdout.trim()) || null;
+}
+
+export class Server {
+  constructor(kind, child, port, logFile, memFile, cmdFile) {
+    this.kind = kind;
+    this.child = child;
+    this.pid = child.pid;
+    this.port = port;
+    this.logFile = logFile;
+    this.memFile = memFile;
+    this.cmdFile = cmdFile;
+    this.memSeq = 0;
+    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  }
+
+  /**
+   * Starts a server and waits for its "port" line.
+   * @param kind 'product' | 'baseline'
+   */
+  static async start(kind, { productDir, outDir, label, logLevel = 'info', core = 0, envByKind = {}, extraEnv: scenarioEnv = {} }) {
+    const extraEnv = { ...envByKind[kind], ...scenarioEnv };
+    const logFile = path.join(outDir, 'logs', `${label}.log`);
+    const memFile = path.join(outDir, 'logs', `${label}.reply.json`);
+    const cmdFile = path.join(outDir, 'logs', `${label}.cmd`);
+    fs.mkdirSync(path.dirname(logFile), { recursive: true });
+    fs.rmSync(memFile, { force: true });
+    // BENCH_SERVER_NODE_ARGS: extra node flags for both servers, for diagnosis (e.g. --trace-gc).
+    const nodeArgs = ['--expose-gc', '--require', GC_HOOK, ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)];
+    const script = kind === 'product' ? path.join(productDir, 'dist', 'main.js') : BASELINE;
+    const base = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', BENCH_MEM_FILE: memFile, BENCH_CMD_FILE: cmdFile };
+    const env =
+      kind === 'product'
+        ? { ...base, ...productEnv(logLevel), ...extraEnv }
+        : { ...base, JWT_SECRET: BENCH_SECRET, RATE_LIMIT_PER_SEC: '1000000', RATE_LIMIT_BURST: '1000000', MAX_CONNECTIONS_PER_USER: '100000', ...extraEnv };
+    const fd = fs.openSync(logFile, 'w');
+    const argv = [...launcher(core), process.execPath, ...nodeArgs, script];
+    const child = spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', fd, fd], cwd: kind === 'product' ? productDir : BENCH_DIR });
+    fs.closeSync(fd);
+    let exited = null;
+    child.once('exit', (code, signal) => (exited = { code, signal }));
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const text = fs.readFileSync(logFile, 'utf8');
+      const m = /"port":(\d+)/.exec(text);
+      if (m) return new Server(kind, child, Number(m[1]), logFile, memFile, cmdFile);
+      if (exited || Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(`${kind} did not start (${JSON.stringify(exited)}):\n${text.slice(-2000)}`);
+      }
+      await sleep(50);
+    }
+  }
+
+  /** Changes the CPU affinity of all the server's threads (`taskset -a -p`); false if unavailable. */
+  setAffinity(cores) {
+    if (!pinningAvailable().taskset) return false;
+    return spawnSync('taskset', ['-a', '-p', '-c', cores, String(this.pid)], { stdio: 'ignore' }).status === 0;
+  }
+
+  cpuSeconds() {
+    return processCpuSeconds(this.pid);
+  }
+
+  /** Full GC in the server, then its process.memoryUsage() (bytes). */
+  memory() {
+    return this.command('mem');
+  }
+
+  /** Starts the in-process CPU profiler (bench/gc-hook.cjs). */
+  profileStart() {
+    return this.command('profile-start');
+  }
+
+  /** Stops the profiler and writes the .cpuprofile to `file`. */
+  profileStop(file) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    return this.command(`profile-stop ${file}`);
+  }
+
+  /** Sends a command to the preloaded hook and waits for its answer. */
+  async command(cmd) {
+    fs.writeFileSync(this.cmdFile, cmd);
+    const want = this.memSeq + 1;
+    process.kill(this.pid, 'SIGWINCH');
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      let m = null;
+      try {
+        m = JSON.parse(fs.readFileSync(this.memFile, 'utf8'));
+      } catch {
+        // not written yet
+      }
+      if (m && m.seq >= want) {
+        this.memSeq = m.seq;
+        if (m.error) throw new Error(`${this.kind}: ${cmd}: ${m.error}`);
+        return m;
+      }
+      if (Date.now() > deadline) throw new Error(`${this.kind}: no answer to ${cmd} (is bench/gc-hook.cjs preloaded?)`);
+      await sleep(25);
+    }
+  }
+
+  /** {connections, heartbeatTerminations, ...}: the admin API for the product, /stats for the baseline. */
+  stats() {
+    const headers = this.kind === 'product' ? { authorization: `Bearer ${BENCH_ADMIN_TOKEN}` } : {};
+    const pathName = this.kind === 'product' ? '/admin/stats' : '/stats';
+    return new Promise((resolve, reject) => {
+      const req = http.get({ host: '127.0.0.1', port: this.port, path: pathName, headers, timeout: 10_000 }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => (body += c));
+        res.on('end', () => {
+          try {
+            resolve(JSON.parse(body));
+          } catch (err) {
+            reject(new Error(`${this.kind} stats: ${res.statusCode} ${body.slice(0, 200)}`));
+          }
+        });
+      });
+      req.on('timeout', () => req.destroy(new Error('stats timeout')));
+      req.on('error', reject);
+    });
+  }
+
+  /** Waits until the server counts `n` connections (closes are processed asynchronously). */
+  async waitConnections(n, timeoutMs = 20_000) {
+    const deadline = Date.now() + timeoutMs;
+    let last;
+    while (Date.now() < deadline) {
+      last = await this.stats();
+      if (last.connections === n) return last;
+      await sleep(100);
+    }
+    throw new Error(`${this.kind}: expected ${n} connections, server has ${last?.connections}`);
+  }
+
+  async stop() {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return this.exited;
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 15_000);
+    const result = await this.exited;
+    clearTimeout(timer);
+    return result;
+  }
+}

@@ -1,0 +1,34 @@
+import { randomUUID } from 'node:crypto';
+import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiPayloadTooLargeResponse } from '@nestjs/swagger';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { BUS, Bus } from '../bus/bus';
+import { PRESENCE_STORE, PresenceStore } from '../cluster/presence-store';
+import { BroadcastData, encodeFrame, ServerMessageType, SYSTEM_SENDER } from '../protocol';
+import { AdminActor, AdminApi, ApiValidationResponse } from './admin-api.decorator';
+import { ErrorView } from './dto/error.dto';
+import { DeliveryResult, PublishBodyDto } from './dto/message.dto';
+
+/** An announcement to every connected session (not stored: there is no history for it). */
+@AdminApi('admin: broadcast')
+@Controller('admin/broadcast')
+export class BroadcastController {
+  constructor(
+    @Inject(BUS) private readonly bus: Bus,
+    @Inject(PRESENCE_STORE) private readonly presence: PresenceStore,
+    @InjectPinoLogger(BroadcastController.name) private readonly logger: PinoLogger,
+  ) {}
+
+  @Post()
+  @HttpCode(200)
+  @ApiOkResponse({ type: DeliveryResult, description: 'Every session, on every node, gets a `broadcast` frame from "system"; `delivered` counts the sessions connected when it was sent' })
+  @ApiValidationResponse()
+  @ApiPayloadTooLargeResponse({ type: ErrorView, description: 'Body over MAX_PAYLOAD_BYTES' })
+  async broadcast(@Body() { body }: PublishBodyDto, @AdminActor() actor: string): Promise<DeliveryResult> {
+    const data: BroadcastData = { from: SYSTEM_SENDER, body, messageId: randomUUID(), ts: Date.now() };
+    const delivered = await this.presence.sessionCount();
+    await this.bus.toAll(encodeFrame({ type: ServerMessageType.Broadcast, data }));
+    this.logger.info({ actor, messageId: data.messageId, delivered }, 'admin: broadcast');
+    return { messageId: data.messageId, delivered };
+  }
+}

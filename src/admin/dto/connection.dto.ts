@@ -1,0 +1,66 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsRoomName } from '../../messaging/dto/validators';
+
+export const PAGE_LIMIT_DEFAULT = 100;
+export const PAGE_LIMIT_MAX = 1000;
+
+export class ConnectionQueryDto {
+  @ApiPropertyOptional({ description: 'Only sessions of this user' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 256)
+  user?: string;
+
+  @ApiPropertyOptional({ description: 'Only sessions in this room' })
+  @IsOptional()
+  @IsRoomName()
+  room?: string;
+
+  @ApiPropertyOptional({ description: 'Only sessions on this node (NODE_ID)' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  node?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: PAGE_LIMIT_MAX, default: PAGE_LIMIT_DEFAULT })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(PAGE_LIMIT_MAX)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: '`nextCursor` of the previous page' })
+  @IsOptional()
+  @Matches(/^\d{1,15}$/, { message: 'cursor must be a nextCursor this API returned' })
+  cursor?: string;
+}
+
+export class UserParamDto {
+  @ApiProperty({ example: 'alice' })
+  @IsString()
+  @Length(1, 256)
+  userId!: string;
+}
+
+export class ConnectionView {
+  @ApiProperty() id!: string;
+  @ApiProperty() userId!: string;
+  @ApiProperty({ description: 'NODE_ID of the node holding the socket' }) node!: string;
+  @ApiProperty({ type: [String] }) rooms!: string[];
+  @ApiProperty({ description: 'ISO 8601' }) connectedAt!: string;
+  @ApiProperty({ description: 'ISO 8601; last handled message' }) lastActivityAt!: string;
+  @ApiProperty() remoteAddress!: string;
+}
+
+/** Sessions in connection order; ask again with `cursor=nextCursor` until it is null. */
+export class ConnectionPage {
+  @ApiProperty({ type: [ConnectionView] }) items!: ConnectionView[];
+  @ApiProperty({ type: String, nullable: true, description: 'null on the last page' }) nextCursor!: string | null;
+}
+
+export class ClosedCount {
+  @ApiProperty({ description: 'Sessions closed with 4503' }) closed!: number;
+}

@@ -1,0 +1,71 @@
+import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, ServiceUnavailableException } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiPayloadTooLargeResponse, ApiServiceUnavailableResponse } from '@nestjs/swagger';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { HISTORY_STORE, HistoryStore } from '../history/history-store';
+import { PresenceService } from '../messaging/presence.service';
+import { RoomPublisher } from '../messaging/room-publisher.service';
+import { SYSTEM_SENDER } from '../protocol';
+import { ConnectionRegistry } from '../registry/connection-registry.service';
+import { AdminActor, AdminApi, ApiValidationResponse } from './admin-api.decorator';
+import { PAGE_LIMIT_DEFAULT } from './dto/connection.dto';
+import { ErrorView } from './dto/error.dto';
+import { PublishBodyDto, PublishResult } from './dto/message.dto';
+import { RoomDetail, RoomDetailQueryDto, RoomPage, RoomParamDto, RoomQueryDto } from './dto/room.dto';
+
+const HISTORY_TAIL_DEFAULT = 20;
+
+/** Rooms: who is in them, where their stream is, and publishing as "system". */
+@AdminApi('admin: rooms')
+@Controller('admin/rooms')
+export class RoomsController {
+  constructor(
+    private readonly registry: ConnectionRegistry,
+    private readonly presence: PresenceService,
+    private readonly publisher: RoomPublisher,
+    @Inject(HISTORY_STORE) private readonly history: HistoryStore,
+    @InjectPinoLogger(RoomsController.name) private readonly logger: PinoLogger,
+  ) {}
+
+  /** Rooms with members on this node, by name. */
+  @Get()
+  @ApiOkResponse({ type: RoomPage })
+  @ApiValidationResponse()
+  list(@Query() { prefix = '', limit = PAGE_LIMIT_DEFAULT, cursor = '' }: RoomQueryDto): RoomPage {
+    const names = [...this.registry.roomNames()].filter((room) => room > cursor && room.startsWith(prefix)).sort();
+    const items = names.slice(0, limit).map((room) => ({ room, members: this.registry.inRoom(room).size }));
+    return { items, nextCursor: names.length > limit ? items[items.length - 1].room : null };
+  }
+
+  @Get(':room')
+  @ApiOkResponse({ type: RoomDetail })
+  @ApiValidationResponse()
+  @ApiNotFoundResponse({ type: ErrorView, description: 'Nobody is in the room and it has no message' })
+  @ApiServiceUnavailableResponse({ type: ErrorView, description: 'The history store failed' })
+  async get(@Param() { room }: RoomParamDto, @Query() { history = HISTORY_TAIL_DEFAULT }: RoomDetailQueryDto): Promise<RoomDetail> {
+    const [members, page] = await Promise.all([this.presence.members(room), this.storeCall(() => this.history.page(room, history))]);
+    if (members.length === 0 && page.offset === 0) throw new NotFoundException('no such room');
+    return { room, offset: page.offset, epoch: page.epoch, members, history: page.messages };
+  }
+
+  @Post(':room/messages')
+  @HttpCode(200)
+  @ApiOkResponse({ type: PublishResult, description: 'Stored, then delivered to the room as a `message` from "system"' })
+  @ApiValidationResponse()
+  @ApiPayloadTooLargeResponse({ type: ErrorView, description: 'Body over MAX_PAYLOAD_BYTES' })
+  @ApiServiceUnavailableResponse({ type: ErrorView, description: 'The history store failed; nothing was published' })
+  async publish(@Param() { room }: RoomParamDto, @Body() { body }: PublishBodyDto, @AdminActor() actor: string): Promise<PublishResult> {
+    const ack = await this.storeCall(() => this.publisher.publish(SYSTEM_SENDER, room, body));
+    this.logger.info({ actor, room, messageId: ack.messageId }, 'admin: published to a room');
+    return ack;
+  }
+
+  /** A failing store is the store's problem, not a bug here: 503, and the cause in the log. */
+  private async storeCall<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      this.logger.error({ err }, 'admin: history store failed');
+      throw new ServiceUnavailableException('message history is unavailable; retry later');
+    }
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * The one encoding of what crosses the bus. Channels name the target; payloads are the encoded
+ * frame, prefixed by fields separated with `|` (no field contains one):
+ *   rg:room:<room>   `<offset>|<epoch>|<frame>`      (written by the Redis history script)
+ *   rg:ev:<room>     `<exceptSessionId or empty>|<frame>`
+ *   rg:user:<userId> `<frame>`
+ *   rg:all           `<frame>`
+ *   rg:node:<nodeId> `kick|<sessionId>`
+ * Frames stay Buffers end to end: a node slices the prefix off and writes the rest to sockets.
+ */
+export const Channel = {
+  room: (room: string) => `rg:room:${room}`,
+  roomEvent: (room: string) => `rg:ev:${room}`,
+  user: (userId: string) => `rg:user:${userId}`,
+  all: 'rg:all',
+  node: (nodeId: string) => `rg:node:${nodeId}`,
+} as const;
+
+export const PATTERNS = ['rg:room:*', 'rg:ev:*', 'rg:user:*'];
+
+const SEPARATOR = 0x7c; // '|'
+
+/** Splits `count` `|`-separated fields off the front of a payload; the rest is the frame. */
+export function splitPayload(payload: Buffer, count: number): { fields: string[]; frame: Buffer } {
+  const fields: string[] = [];
+  let start = 0;
+  for (let i = 0; i < count; i++) {
+    const end = payload.indexOf(SEPARATOR, start);
+    if (end < 0) throw new Error('malformed bus payload');
+    fields.push(payload.toString('latin1', start, end));
+    start = end + 1;
+  }
+  return { fields, frame: payload.subarray(start) };
+}
+
+export function joinPayload(fields: string[], frame: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(`${fields.join('|')}|`, 'latin1'), frame]);
+}

@@ -1,0 +1,31 @@
+import type { StoredMessage } from '../history/history-store';
+
+/** What a node does with what reaches it through the bus (implemented by BusDelivery). */
+export interface BusListener {
+  /** A stored room message, in the room's offset order. */
+  roomMessage(room: string, offset: number, epoch: string, frame: Buffer): void;
+  /** A room frame outside the stream (presence, typing), to every member but `exceptSessionId`. */
+  roomEvent(room: string, frame: Buffer, exceptSessionId?: string): void;
+  userFrame(userId: string, frame: Buffer): void;
+  allFrame(frame: Buffer): void;
+  kick(sessionId: string): void;
+  /** The bus lost and regained its subscription: messages may have been missed meanwhile. */
+  resubscribed(): void;
+}
+
+/**
+ * Cross-node delivery. Every frame goes through the bus, the sender's own node included, so each
+ * node delivers it once and all nodes see a room in the same order. Implementations: in memory
+ * (one node) and Redis pub/sub (at most once: BusDelivery detects gaps through offsets).
+ */
+export interface Bus {
+  listen(listener: BusListener): void;
+  /** Deliver a message HistoryStore.append just stored (the Redis store's script already published it). */
+  messageStored(room: string, stored: StoredMessage): void;
+  roomEvent(room: string, frame: Buffer, exceptSessionId?: string): Promise<void>;
+  toUser(userId: string, frame: Buffer): Promise<void>;
+  toAll(frame: Buffer): Promise<void>;
+  kick(nodeId: string, sessionId: string): Promise<void>;
+}
+
+export const BUS = Symbol('BUS');

@@ -1,0 +1,25 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../config';
+import { RedisClients } from '../redis/redis-clients';
+import { REDIS } from '../redis/redis.module';
+import { ConnectionRegistry } from '../registry/connection-registry.service';
+import { InMemoryPresenceStore } from './in-memory-presence.store';
+import { NodeLiveness } from './node-liveness.service';
+import { PRESENCE_STORE } from './presence-store';
+import { RedisPresenceStore } from './redis-presence.store';
+
+/** Presence and the session directory: cluster-wide on Redis, else this node's registry. */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: PRESENCE_STORE,
+      useFactory: (config: AppConfig, registry: ConnectionRegistry, redis?: RedisClients) =>
+        redis ? new RedisPresenceStore(redis, config.nodeId) : new InMemoryPresenceStore(registry, config.nodeId),
+      inject: [APP_CONFIG, ConnectionRegistry, { token: REDIS, optional: true }],
+    },
+    NodeLiveness,
+  ],
+  exports: [PRESENCE_STORE],
+})
+export class ClusterModule {}

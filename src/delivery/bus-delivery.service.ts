@@ -1,0 +1,110 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { BUS, Bus, BusListener } from '../bus/bus';
+import { HISTORY_STORE, HistoryStore } from '../history/history-store';
+import { CloseCode } from '../protocol';
+import { ConnectionRegistry } from '../registry/connection-registry.service';
+import { FanoutService } from './fanout.service';
+import { OutboundService } from './outbound.service';
+import { RoomSequencer } from './room-sequencer';
+
+/** A room this long behind its stream without any progress has lost messages, not just lagged. */
+const STUCK_AFTER_MS = 3000;
+
+/**
+ * Delivers what the bus brings to this node's sessions. Room messages pass the sequencer: a gap
+ * (missed messages) closes the room's local members with 4012 so they reconnect and recover from
+ * history, instead of silently skipping messages.
+ */
+@Injectable()
+export class BusDelivery implements BusListener, OnModuleInit {
+  readonly sequencer = new RoomSequencer();
+  /** Rooms whose stream was ahead of this node at the last check: the stream's and our offsets then. */
+  private readonly behind = new Map<string, { stream: number; seen: number; since: number }>();
+  gapsDetected = 0;
+
+  constructor(
+    @Inject(BUS) private readonly bus: Bus,
+    @Inject(HISTORY_STORE) private readonly history: HistoryStore,
+    private readonly registry: ConnectionRegistry,
+    private readonly fanout: FanoutService,
+    private readonly outbound: OutboundService,
+    @InjectPinoLogger(BusDelivery.name) private readonly logger: PinoLogger,
+  ) {}
+
+  onModuleInit(): void {
+    this.bus.listen(this);
+  }
+
+  roomMessage(room: string, offset: number, epoch: string, frame: Buffer): void {
+    if (this.registry.inRoom(room).size === 0) {
+      this.behind.delete(room);
+      return this.sequencer.forget(room);
+    }
+    const verdict = this.sequencer.accept(room, offset, epoch);
+    if (verdict === 'deliver') this.fanout.toRoom(room, frame, undefined, offset);
+    else if (verdict === 'gap') this.resync(room);
+  }
+
+  roomEvent(room: string, frame: Buffer, exceptSessionId?: string): void {
+    this.fanout.toRoom(room, frame, exceptSessionId === undefined ? undefined : this.registry.get(exceptSessionId));
+  }
+
+  userFrame(userId: string, frame: Buffer): void {
+    this.fanout.toUser(userId, frame);
+  }
+
+  allFrame(frame: Buffer): void {
+    this.fanout.toAll(frame);
+  }
+
+  kick(sessionId: string): void {
+    const session = this.registry.get(sessionId);
+    if (session) this.outbound.close(session, CloseCode.Kicked, 'kicked by an administrator');
+  }
+
+  /** After a subscription outage, any room whose stream moved on while we were deaf is a gap. */
+  resubscribed(): void {
+    void this.reconcile(true);
+  }
+
+  /**
+   * Compares each room's stream with what this node delivered. A room that made no progress for
+   * STUCK_AFTER_MS while its stream was ahead has lost messages; so has one whose epoch changed. Run periodically in cluster mode: it catches silent pub/sub losses even
+   * in rooms that go quiet, where no later message would reveal the gap.
+   */
+  async reconcile(immediate = false): Promise<void> {
+    for (const room of this.sequencer.rooms()) {
+      let stream: { offset: number; epoch: string };
+      try {
+        stream = await this.history.position(room);
+      } catch (err) {
+        this.logger.warn({ err, room }, 'bus: could not check a room');
+        continue;
+      }
+      const seen = this.sequencer.position(room);
+      if (!seen) continue;
+      const before = this.behind.get(room);
+      // Stuck: no progress for STUCK_AFTER_MS while the stream had more. A node that is merely
+      // slow (under load) still moves forward and is left alone.
+      const progressed = before === undefined || seen.offset !== before.seen;
+      const stuck = !progressed && seen.offset < before.stream && Date.now() - before.since >= STUCK_AFTER_MS;
+      if (seen.epoch !== stream.epoch || (seen.offset < stream.offset && (immediate || stuck))) {
+        this.resync(room);
+      } else if (seen.offset < stream.offset) {
+        if (progressed) this.behind.set(room, { stream: stream.offset, seen: seen.offset, since: Date.now() });
+      } else {
+        this.behind.delete(room);
+      }
+    }
+  }
+
+  private resync(room: string): void {
+    this.gapsDetected++;
+    this.sequencer.forget(room);
+    this.behind.delete(room);
+    const members = [...this.registry.inRoom(room)];
+    this.logger.warn({ room, sessions: members.length }, 'bus: missed messages; members must reconnect to recover');
+    for (const session of members) this.outbound.close(session, CloseCode.Resync, 'missed messages: reconnect to recover');
+  }
+}

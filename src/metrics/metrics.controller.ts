@@ -1,0 +1,26 @@
+import { Controller, Get, Header, Headers, UnauthorizedException } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Registry } from 'prom-client';
+import { MetricsAccess } from './metrics-access';
+import { MetricsRegistry } from './metrics-registry';
+
+/** /metrics on the main port (when METRICS_PORT is not set). */
+@ApiTags('metrics')
+@ApiBearerAuth()
+@Controller('metrics')
+export class MetricsController {
+  constructor(
+    private readonly metrics: MetricsRegistry,
+    private readonly access: MetricsAccess,
+  ) {}
+
+  @Get()
+  @Header('Content-Type', Registry.PROMETHEUS_CONTENT_TYPE)
+  @ApiProduces(Registry.PROMETHEUS_CONTENT_TYPE)
+  @ApiOkResponse({ description: 'Prometheus text exposition format', schema: { type: 'string' } })
+  @ApiUnauthorizedResponse({ description: 'METRICS_TOKEN is set and was not presented' })
+  scrape(@Headers('authorization') authorization: string | undefined): Promise<string> {
+    if (!this.access.allows(authorization)) throw new UnauthorizedException('metrics token required');
+    return this.metrics.scrape();
+  }
+}

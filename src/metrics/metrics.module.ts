@@ -1,0 +1,27 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { AppConfig } from '../config';
+import { DeliveryLatency } from './delivery-latency';
+import { GatewayMetrics } from './gateway.metrics';
+import { HistoryMetrics } from './history.metrics';
+import { MetricsAccess } from './metrics-access';
+import { MetricsRegistry } from './metrics-registry';
+import { MetricsController } from './metrics.controller';
+import { MetricsServer } from './metrics.server';
+import { TrafficMetrics } from './traffic.metrics';
+
+const SHARED = [MetricsRegistry, GatewayMetrics, TrafficMetrics, DeliveryLatency];
+
+/** Prometheus metrics: /metrics on PORT, or on METRICS_PORT alone when that is set. */
+@Global()
+@Module({})
+export class MetricsModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    const ownPort = config.metrics.port !== undefined;
+    return {
+      module: MetricsModule,
+      controllers: ownPort ? [] : [MetricsController],
+      providers: [...SHARED, HistoryMetrics, MetricsAccess, ...(ownPort ? [MetricsServer] : [])],
+      exports: SHARED,
+    };
+  }
+}

@@ -1,0 +1,28 @@
+import { Redis } from 'ioredis';
+
+/**
+ * The node's two Redis connections: pub/sub needs one of its own. Commands fail at once while
+ * Redis is unreachable (no offline queue), so callers answer UNAVAILABLE instead of queueing
+ * without bound; ioredis keeps reconnecting and re-subscribes by itself.
+ */
+export class RedisClients {
+  readonly command: Redis;
+  readonly subscriber: Redis;
+
+  constructor(url: string) {
+    const options = { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: (attempt: number) => Math.min(100 * attempt, 2000) };
+    this.command = new Redis(url, options);
+    // The subscriber queues its (re)subscriptions while it connects.
+    this.subscriber = new Redis(url, { ...options, enableOfflineQueue: true });
+  }
+
+  get ready(): boolean {
+    return this.command.status === 'ready' && this.subscriber.status === 'ready';
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.command.quit(), this.subscriber.quit()]);
+    this.command.disconnect();
+    this.subscriber.disconnect();
+  }
+}

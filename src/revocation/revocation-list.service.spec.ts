@@ -1,0 +1,56 @@
+import { RevocationList } from './revocation-list.service';
+
+describe('RevocationList', () => {
+  let list: RevocationList;
+  const setNow = (ms: number) => jest.setSystemTime(ms);
+
+  beforeEach(() => {
+    jest.useFakeTimers({ now: 1_000 });
+    list = new RevocationList();
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('revokes every token of a user until the given time', () => {
+    list.revoke({ userId: 'alice', untilMs: 2_000 });
+    expect(list.isRevoked({ userId: 'alice' })).toBe(true);
+    expect(list.isRevoked({ userId: 'alice', jti: 'any' })).toBe(true);
+    expect(list.isRevoked({ userId: 'bob' })).toBe(false);
+    setNow(1_999);
+    expect(list.isRevoked({ userId: 'alice' })).toBe(true);
+    setNow(2_000);
+    expect(list.isRevoked({ userId: 'alice' })).toBe(false);
+  });
+
+  it('revokes one token id, whoever holds it', () => {
+    list.revoke({ jti: 't-1', untilMs: 2_000 });
+    expect(list.isRevoked({ userId: 'alice', jti: 't-1' })).toBe(true);
+    expect(list.isRevoked({ userId: 'alice', jti: 't-2' })).toBe(false);
+    expect(list.isRevoked({ userId: 'alice' })).toBe(false);
+  });
+
+  it('revokes both when both are given', () => {
+    list.revoke({ userId: 'alice', jti: 't-9', untilMs: 2_000 });
+    expect(list.isRevoked({ userId: 'alice' })).toBe(true);
+    expect(list.isRevoked({ userId: 'bob', jti: 't-9' })).toBe(true);
+  });
+
+  it('never shortens a revocation', () => {
+    list.revoke({ userId: 'alice', untilMs: 5_000 });
+    list.revoke({ userId: 'alice', untilMs: 2_000 });
+    setNow(3_000);
+    expect(list.isRevoked({ userId: 'alice' })).toBe(true);
+  });
+
+  it('lists only the revocations in force, dropping the expired ones', () => {
+    list.revoke({ userId: 'alice', untilMs: 2_000 });
+    list.revoke({ jti: 't-1', untilMs: 4_000 });
+    expect(list.active()).toEqual([
+      { userId: 'alice', untilMs: 2_000 },
+      { jti: 't-1', untilMs: 4_000 },
+    ]);
+    setNow(3_000);
+    expect(list.active()).toEqual([{ jti: 't-1', untilMs: 4_000 }]);
+  });
+});

@@ -1,0 +1,12 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig } from '../config';
+import { WebhookDispatcher } from './webhook-dispatcher.service';
+import { WebhookMetrics } from './webhook.metrics';
+
+/** Lifecycle webhooks, loaded only when WEBHOOK_URL is set. */
+@Module({})
+export class WebhooksModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return { module: WebhooksModule, providers: config.webhook ? [WebhookDispatcher, WebhookMetrics] : [] };
+  }
+}

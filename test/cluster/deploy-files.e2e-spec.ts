@@ -1,0 +1,42 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = join(__dirname, '../..');
+
+/** No Docker engine runs here: Debian's docker-compose 1.29 still validates the compose file. */
+describe('deployment files', () => {
+  const compose = (env: Record<string, string>) =>
+    spawnSync('docker-compose', ['-f', join(root, 'docker-compose.yml'), 'config', '-q'], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' });
+
+  it('docker-compose.yml is valid with the required secrets, and refuses to start without them', () => {
+    const ok = compose({ JWT_SECRET: 'x'.repeat(32), ADMIN_TOKEN: 'y'.repeat(16) });
+    expect(ok.stderr).toBe('');
+    expect(ok.status).toBe(0);
+    const missing = compose({ ADMIN_TOKEN: 'y'.repeat(16) });
+    expect(missing.status).not.toBe(0);
+    expect(missing.stderr).toContain('JWT_SECRET');
+  });
+
+  it('the Dockerfile runs the production build as a non-root user with a health check', () => {
+    const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^FROM .* AS build$/m);
+    expect(dockerfile).toMatch(/npm install --omit=dev/);
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/^HEALTHCHECK /m);
+    expect(dockerfile).toMatch(/CMD \["node", "dist\/main.js"\]/);
+  });
+
+  it('nginx accepts deploy/nginx.conf as written (syntax check)', () => {
+    // Only the upstream host names (docker-compose services) are made resolvable here.
+    const dir = mkdtempSync(join(tmpdir(), 'rg-nginx-t-'));
+    writeFileSync(join(dir, 'nginx.conf'), readFileSync(join(root, 'deploy/nginx.conf'), 'utf8').replace(/server app[12]:3000/g, 'server 127.0.0.1:3000'));
+    const test = spawnSync('nginx', ['-t', '-p', dir, '-c', join(dir, 'nginx.conf'), '-e', 'stderr', '-g', `pid ${join(dir, 'nginx.pid')};`], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'ignore', 'pipe'], // the conf logs to /dev/stdout, which nginx cannot open on a socketpair
+    });
+    rmSync(dir, { recursive: true, force: true });
+    expect({ status: test.status, stderr: test.stderr }).toEqual({ status: 0, stderr: expect.stringContaining('test is successful') });
+  });
+});

@@ -1,0 +1,119 @@
+import { childToken } from '../support/child-tokens';
+import { ChildServer, Dump, killChildServersAfterEach, startChildServer } from '../support/child-server';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { killLiveClientsAfterEach, startLiveClients } from '../support/live-clients';
+import { CycleTally, runCycle } from '../support/soak-cycles';
+
+/**
+ * Soak: LIVE connections stay online with traffic while CYCLES connect/join/send/leave cycles run
+ * (clean closes, tickets, terminates, kicks, blackholes), in 3 rounds. After each round, with the
+ * churn settled: registry, rooms and presence back to the live set, resources back to the
+ * warmed-up baseline +-2, heap after GC within baseline + 5 MiB and not rising round after round.
+ * At the end: everything back to 0, every message delivered, no live client closed by the server.
+ */
+killChildServersAfterEach();
+killLiveClientsAfterEach();
+const DURATION = Number(process.env.SOAK_DURATION_MS ?? 30 * 60_000);
+const CYCLES = Number(process.env.SOAK_CYCLES ?? 50_000);
+const LIVE = Number(process.env.SOAK_CONNECTIONS ?? 1000);
+const HEARTBEAT = Number(process.env.SOAK_HEARTBEAT_MS ?? 500); // 3,600 cycles in 30 min
+const CONCURRENCY = 32;
+const LIVE_ROOMS = 20;
+const MiB = 2 ** 20;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const log = (line: string) => process.stdout.write(`soak: ${line}\n`);
+const resourcesOf = (d: Dump) => Object.values(d.resources).reduce((a, b) => a + b, 0);
+
+/**
+ * Lets closes, kick graces (2 s) and heartbeat terminations finish (7 heartbeat intervals), then
+ * drops the blackholed sockets the server should have terminated by then, and reads the server.
+ */
+async function settle(server: ChildServer, tally?: CycleTally) {
+  await sleep(2 * HEARTBEAT + 2500);
+  const stats = await server.stats();
+  for (const client of tally?.blackholed.splice(0) ?? []) client.socket.terminate();
+  await sleep(200);
+  return { stats, dump: await server.dump() };
+}
+
+it('soak', async () => {
+  const server = await startChildServer({
+    HEARTBEAT_INTERVAL_MS: String(HEARTBEAT),
+    HEARTBEAT_TIMEOUT_MS: String(Math.round(HEARTBEAT * 0.8)),
+    MAX_CONNECTIONS_PER_USER: '100000',
+    MAX_CONNECTIONS_PER_IP: String(LIVE + 2 * CONCURRENCY),
+    // History is a bounded cache (HISTORY_SIZE per room): kept small so the warm-up fills it and the
+    // rounds measure leaks, not a cache still filling up.
+    HISTORY_SIZE: '10',
+    RATE_LIMIT_PER_SEC: '1000',
+    RATE_LIMIT_BURST: '1000',
+  });
+  const idle = await settle(server);
+  const live = await startLiveClients(server.wsUrl, await childToken('live', 24 * 3600), LIVE, LIVE_ROOMS);
+  live.send('traffic on');
+  const tally: CycleTally = { done: { clean: 0, ticket: 0, terminate: 0, kick: 0, blackhole: 0 }, wrongCloses: [], undelivered: 0, blackholed: [] };
+  const target = { wsUrl: server.wsUrl, httpUrl: server.httpUrl, token: await childToken('cycler', 24 * 3600) };
+  const started = Date.now();
+  let next = 0;
+  const failures: string[] = [];
+  /** Runs cycles [next, end), paced to `CYCLES` over `DURATION`, CONCURRENCY at a time. */
+  const runUntil = (end: number) =>
+    Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        for (let i = next++; i < end; i = next++) {
+          const due = started + (i * DURATION) / CYCLES;
+          if (due > Date.now()) await sleep(due - Date.now());
+          await runCycle(i, target, tally).catch((err: Error) => failures.push(`#${i}: ${err.message}`));
+        }
+      }),
+    ).then(() => void (next = end));
+
+  // Warm-up (2% of the cycles, at least 10 per cycle room), then the baseline the rounds are held to.
+  const warmUp = Math.min(CYCLES, Math.max(Math.ceil(CYCLES * 0.02), 600));
+  await runUntil(warmUp);
+  live.send('traffic off');
+  const baseline = await settle(server, tally);
+  log(`baseline: heapUsed ${(baseline.dump.memory.heapUsed / MiB).toFixed(1)} MiB, resources ${JSON.stringify(baseline.dump.resources)}, timers ${baseline.dump.timers}, stats ${JSON.stringify(baseline.stats)}`);
+  const rounds: { heapUsed: number; resources: number; stats: object }[] = [];
+  const problems: string[] = [];
+  // This process's own event-loop delay: a pong it answers late is the harness's fault, not the server's.
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
+  for (let round = 1; round <= 3; round++) {
+    lag.reset();
+    live.send('traffic on');
+    await runUntil(Math.ceil(warmUp + ((CYCLES - warmUp) * round) / 3));
+    live.send('traffic off');
+    const { stats, dump } = await settle(server, tally);
+    rounds.push({ heapUsed: dump.memory.heapUsed, resources: resourcesOf(dump), stats });
+    log(`round ${round}: ${next} cycles after ${Math.round((Date.now() - started) / 1000)} s, heapUsed ${(dump.memory.heapUsed / MiB).toFixed(1)} MiB (rss ${(dump.memory.rss / MiB).toFixed(0)} MiB), resources ${JSON.stringify(dump.resources)}, timers ${dump.timers}, stats ${JSON.stringify(stats)}, ${JSON.stringify(tally.done)}, wrong closes ${tally.wrongCloses.length}, test-process loop delay p99/max ${(lag.percentile(99) / 1e6).toFixed(0)}/${(lag.max / 1e6).toFixed(0)} ms`);
+    // Collected, not thrown: one failed round should still let the run report every figure.
+    const check = (ok: boolean, what: string) => ok || problems.push(`round ${round}: ${what}`);
+    check(stats.connections === LIVE && stats.rooms === LIVE_ROOMS && stats.users === 1, `stats ${JSON.stringify(stats)}`);
+    check(stats.heartbeatTerminations === tally.done.blackhole, `heartbeat terminations ${stats.heartbeatTerminations} != blackholes ${tally.done.blackhole}`);
+    check(Math.abs(resourcesOf(dump) - resourcesOf(baseline.dump)) <= 2, `resources ${resourcesOf(dump)} vs ${resourcesOf(baseline.dump)}`);
+    check(Math.abs(dump.timers - baseline.dump.timers) <= 2, `timers ${dump.timers} vs ${baseline.dump.timers}`);
+    check(dump.memory.heapUsed < baseline.dump.memory.heapUsed + 5 * MiB, `heap ${dump.memory.heapUsed}`);
+  }
+  const heaps = rounds.map((r) => r.heapUsed);
+  const rising = heaps[0] < heaps[1] && heaps[1] < heaps[2] && heaps[2] - heaps[0] > 1 * MiB;
+  expect(rising).toBe(false);
+
+  // Every acked live publish reached every member of its room; no live client was closed.
+  const report = await live.report();
+  log(`live clients: ${JSON.stringify(report)}`);
+  await live.close();
+  const end = await settle(server);
+  const expectedBlackholes = tally.done.blackhole;
+  log(`end: ${next} cycles in ${Math.round((Date.now() - started) / 1000)} s ${JSON.stringify(tally.done)}; ${report.published} live publishes acked, ${report.missing} deliveries missing; ` +
+    `cycle own-message misses ${tally.undelivered}; wrong closes ${tally.wrongCloses.length}; failures ${failures.length} ${failures.slice(0, 3).join(' | ')}; ` +
+    `stats ${JSON.stringify(end.stats)}; resources ${JSON.stringify(end.dump.resources)} (idle ${JSON.stringify(idle.dump.resources)}); timers ${end.dump.timers} (idle ${idle.dump.timers}); heapUsed ${(end.dump.memory.heapUsed / MiB).toFixed(1)} MiB`);
+  expect(problems).toEqual([]);
+  expect(report).toMatchObject({ open: LIVE, closes: [], missing: 0 });
+  expect(failures).toEqual([]);
+  expect(tally.wrongCloses).toEqual([]);
+  expect(tally.undelivered).toBe(0);
+  expect(end.stats).toMatchObject({ connections: 0, rooms: 0, users: 0, heartbeatTerminations: expectedBlackholes });
+  expect(Math.abs(resourcesOf(end.dump) - resourcesOf(idle.dump))).toBeLessThanOrEqual(2);
+  expect(Math.abs(end.dump.timers - idle.dump.timers)).toBeLessThanOrEqual(2);
+});

@@ -1,0 +1,75 @@
+// The soak's long-lived clients, in their own small process so that the load the test process
+// generates (the connect cycles) cannot delay their pongs: a client killed for a late pong must be
+// the server's fault. usage: node live-clients.js <url> <token> <count> <rooms>
+// stdin commands, one per line: `traffic on|off` (a publish every 20 ms from a random client),
+// `report` (prints `REPORT {json}` once nothing is in flight), `close` (closes all; prints `CLOSED`).
+const { WebSocket } = require('ws');
+const readline = require('node:readline');
+const { monitorEventLoopDelay } = require('node:perf_hooks');
+
+const [url, token, count, roomCount] = process.argv.slice(2);
+const roomOf = (i) => `public:live-${i % Number(roomCount)}`;
+const acked = new Map(); // room -> offsets acked to publishers
+const closes = []; // close codes seen before `close`
+let closing = false;
+let inFlight = 0;
+let nextId = 0;
+const clients = Array.from({ length: Number(count) }, (_, i) => {
+  const socket = new WebSocket(url, { headers: { authorization: `Bearer ${token}` } });
+  const client = { socket, seen: new Set(), pending: new Map(), joined: false };
+  socket.on('open', () => socket.send(JSON.stringify({ type: 'room.join', id: 'join', data: { room: roomOf(i) } })));
+  socket.on('message', (data) => {
+    const frame = JSON.parse(data.toString());
+    if (frame.type === 'message') client.seen.add(frame.data.offset);
+    else if (frame.id === 'join') client.joined = true, clients.every((c) => c.joined) && console.log('READY');
+    else if (frame.id && client.pending.has(frame.id)) {
+      client.pending.delete(frame.id);
+      inFlight--;
+      if (frame.type === 'ack') acked.set(roomOf(i), [...(acked.get(roomOf(i)) ?? []), frame.data.offset]);
+    }
+  });
+  socket.on('close', (code) => !closing && (closes.push(code), closedAt.push(Date.now())));
+  socket.on('error', () => undefined);
+  return client;
+});
+
+// This process's own event-loop delay: a late pong from here is the harness's fault, not the server's.
+const lag = monitorEventLoopDelay({ resolution: 10 });
+lag.enable();
+// Close times, to tell a burst (one bad sweep) from a trickle.
+const closedAt = [];
+let traffic;
+const publish = () => {
+  const i = Math.floor(Math.random() * clients.length);
+  const client = clients[i];
+  if (client.socket.readyState !== WebSocket.OPEN) return;
+  const id = `p${++nextId}`;
+  client.pending.set(id, true);
+  inFlight++;
+  client.socket.send(JSON.stringify({ type: 'room.publish', id, data: { room: roomOf(i), body: id } }));
+};
+
+const commands = readline.createInterface({ input: process.stdin });
+// The test process is gone (killed, crashed): so are we.
+commands.on('close', () => process.exit(0));
+commands.on('line', (line) => {
+  if (line === 'traffic on') traffic ??= setInterval(publish, 20);
+  if (line === 'traffic off') clearInterval(traffic), (traffic = undefined);
+  if (line === 'report') {
+    const waitIdle = () => {
+      if (inFlight > 0) return setTimeout(waitIdle, 20);
+      let missing = 0;
+      clients.forEach((c, i) => (missing += (acked.get(roomOf(i)) ?? []).filter((o) => !c.seen.has(o)).length));
+      const published = [...acked.values()].reduce((n, a) => n + a.length, 0);
+      const lagMs = { p99: Math.round(lag.percentile(99) / 1e6), max: Math.round(lag.max / 1e6) };
+      const closeSpanMs = closedAt.length ? Math.max(...closedAt) - Math.min(...closedAt) : 0;
+      console.log(`REPORT ${JSON.stringify({ open: clients.filter((c) => c.socket.readyState === WebSocket.OPEN).length, closes, closeSpanMs, published, missing, lagMs })}`);
+    };
+    waitIdle();
+  }
+  if (line === 'close') {
+    closing = true;
+    let left = clients.length;
+    for (const c of clients) c.socket.once('close', () => --left === 0 && (console.log('CLOSED'), process.exit(0))), c.socket.close(1000);
+  }
+});

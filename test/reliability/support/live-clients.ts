@@ -1,0 +1,44 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+export interface LiveReport {
+  open: number;
+  /** Close codes of live clients closed before `close()`: must stay empty. */
+  closes: number[];
+  published: number;
+  /** Acked publishes some member of the room never received. */
+  missing: number;
+}
+
+const running = new Set<ReturnType<typeof spawn>>();
+
+/** SIGKILLs the live-client processes a failed test left behind. */
+export function killLiveClientsAfterEach(): void {
+  afterEach(() => {
+    for (const child of running) child.kill('SIGKILL');
+    running.clear();
+  });
+}
+
+/** Starts live-clients.js (see there) and resolves once every client has joined its room. */
+export async function startLiveClients(url: string, token: string, count: number, rooms: number) {
+  const child = spawn(process.execPath, [join(__dirname, 'live-clients.js'), url, token, String(count), String(rooms)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  let out = '';
+  child.stdout.on('data', (c) => (out += c));
+  const line = async (prefix: string, timeoutMs = 120_000) => {
+    for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((r) => setTimeout(r, 20))) {
+      const found = out.split('\n').find((l) => l.startsWith(prefix));
+      if (found) return (out = out.replace(`${found}\n`, '')), found;
+    }
+    throw new Error(`live clients: no ${prefix} within ${timeoutMs} ms`);
+  };
+  await line('READY');
+  const send = (command: string) => child.stdin.write(`${command}\n`);
+  return {
+    send,
+    report: async (): Promise<LiveReport> => (send('report'), JSON.parse((await line('REPORT ')).slice('REPORT '.length))),
+    close: async () => (send('close'), await line('CLOSED')),
+  };
+}
