@@ -267,7 +267,7 @@ try {
   }
 
   if (args.only.includes('fanout')) {
-    log(`scenario: fan-out to ${cfg.fanout.sizes.join(' and ')} members`);
+    log(`scenario: fan-out to ${cfg.fanout.sizes.join(' and ')} members (the run's time budget may lower the larger size)`);
     const out = (results.scenarios.fanout = { fills: { product: [], baseline: [] }, fixed: { product: [], baseline: [] }, max: { product: [], baseline: [] } });
     const servers = await startPair('fanout');
     const rooms = {};
@@ -277,10 +277,31 @@ try {
         rooms[kind] = new FanoutRoom(ctx, servers[kind]);
         await rooms[kind].open();
       }
-      for (const size of cfg.fanout.sizes) {
+      out.sizes = [];
+      let fillRate = null; // presence frames per second and server, from the previous fill
+      let measureSeconds = null; // what the measurements of the previous size took
+      for (const planned of cfg.fanout.sizes) {
         // Filling a room costs N(N-1)/2 presence frames (every join is announced to the earlier
-        // members): 12.5 million for 5,000. That is set-up, not a measurement, so both rooms are
-        // filled at once with the servers allowed on both cores, then pinned back to core 0.
+        // members): 12.5 million for 5,000, minutes of set-up. The run must end within
+        // timeBudgetSeconds, so a size whose fill would not fit (estimated from the previous
+        // fill's rate, with a margin) is lowered to the largest that fits, and said so.
+        let size = planned;
+        const prev = out.sizes.at(-1) ?? 0;
+        if (fillRate && measureSeconds) {
+          const left = cfg.timeBudgetSeconds - (Date.now() - started) / 1000 - measureSeconds;
+          const frames = (Math.max(0, left) * fillRate) / cfg.fanout.fillMargin + (prev * (prev - 1)) / 2;
+          const fits = Math.floor((1 + Math.sqrt(1 + 8 * frames)) / 2 / 500) * 500;
+          if (fits < planned) {
+            out.sizeNote = `planned ${planned} members; the room fill would not fit the ${cfg.timeBudgetSeconds} s budget at the measured ${Math.round(fillRate)} presence frames/s, so ${fits > prev ? fits : 'none'}`;
+            log(`  ${out.sizeNote}`);
+            if (fits <= prev) break;
+            size = fits;
+          }
+        }
+        out.sizes.push(size);
+        const fillStart = Date.now();
+        // The fill is set-up, not a measurement: for big rooms both are filled at once, with the
+        // servers allowed on both cores, then pinned back to core 0.
         if (size > cfg.fanout.sequentialFillUpTo && kinds.length > 1) {
           const widened = kinds.map((kind) => servers[kind].setAffinity('0,1'));
           setOwnAffinity('0,1');
@@ -294,7 +315,11 @@ try {
         } else {
           for (const kind of kinds) out.fills[kind].push(await rooms[kind].grow(size));
         }
+        const newFrames = (size * (size - 1)) / 2 - (prev * (prev - 1)) / 2;
+        const concurrentFill = size > cfg.fanout.sequentialFillUpTo && kinds.length > 1;
+        fillRate = (newFrames * (concurrentFill ? 1 : kinds.length)) / ((Date.now() - fillStart) / 1000);
         await sleep(1000);
+        const measureStart = Date.now();
         const f = cfg.fanout;
         for (let rep = 0; rep < cfg.reps; rep++) {
           for (const kind of order(rep)) {
@@ -325,6 +350,7 @@ try {
           }
         }
         Object.assign(previousMax, firstMax);
+        measureSeconds = (Date.now() - measureStart) / 1000;
         save();
       }
     } finally {

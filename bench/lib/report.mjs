@@ -59,7 +59,8 @@ export function buildRows(results) {
   }
   if (s.fanout) {
     const f = s.fanout;
-    for (const size of results.config.fanout.sizes) {
+    if (f.sizeNote) rows.push({ section: 'Fan-out', metric: f.sizeNote, unit: '', product: null, baseline: null, ratio: null, target: '', met: null, digits: 0, skipped: true, label: 'lowered' });
+    for (const size of f.sizes ?? results.config.fanout.sizes) {
       const fixed = (kind) => (f.fixed?.[kind] ?? []).filter((r) => r.members === size);
       const maxes = (kind) => (f.max?.[kind] ?? []).filter((r) => r.members === size);
       const fr = results.config.fanout.fixedRate;
@@ -98,7 +99,7 @@ export function renderTable(rows) {
   const lines = ['| Scenario | Metric | Unit | Product | Baseline | Ratio | Target | Met |', '|---|---|---|---:|---:|---:|---|---|'];
   for (const r of rows) {
     if (r.skipped) {
-      lines.push(`| ${r.section} | ${r.metric} | | | | | | skipped |`);
+      lines.push(`| ${r.section} | ${r.metric} | | | | | | ${r.label ?? 'skipped'} |`);
       continue;
     }
     const ratio = r.ratio === null ? '-' : `${r.ratio.toFixed(2)}x`;

@@ -1,9 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG, AppConfig } from '../config';
-import { OutboundService } from '../delivery/outbound.service';
 import { GatewayMetrics } from '../metrics/gateway.metrics';
-import { CloseCode } from '../protocol';
 import { ConnectionRegistry } from '../registry/connection-registry.service';
 import { Session } from '../registry/session';
 
@@ -15,9 +13,7 @@ import { Session } from '../registry/session';
  * so a sweep decided inside a late timer would kill peers whose pong is already waiting in the
  * kernel. A sweep that fires late is therefore postponed until one fires on time, and the sweep
  * itself runs in a setImmediate, after the poll phase has read what arrived.
- *
- * The same tick closes sessions whose token has expired (4001), so expiry is enforced within
- * one HEARTBEAT_INTERVAL_MS of `exp` without a timer per connection.
+
  */
 /** A timer this late means the event loop stalled; peers get their reads processed first. */
 const STALL_TOLERANCE_MS = 50;
@@ -30,7 +26,6 @@ export class HeartbeatService implements OnApplicationBootstrap, OnApplicationSh
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly registry: ConnectionRegistry,
-    private readonly outbound: OutboundService,
     private readonly metrics: GatewayMetrics,
     @InjectPinoLogger(HeartbeatService.name) private readonly logger: PinoLogger,
   ) {}
@@ -53,13 +48,8 @@ export class HeartbeatService implements OnApplicationBootstrap, OnApplicationSh
   private pingAll(): void {
     // A sweep still pending (postponed by a stall) is superseded: the new ping starts a new window.
     clearTimeout(this.sweepTimer);
-    const nowSeconds = Date.now() / 1000;
     for (const session of this.registry.all()) {
       if (session.closing) continue;
-      if (session.tokenExp <= nowSeconds) {
-        this.outbound.close(session, CloseCode.TokenExpired, 'token expired');
-        continue;
-      }
       session.awaitingPong = true;
       session.socket.ping();
     }

@@ -96,6 +96,8 @@ describe('cluster mode: two nodes on Redis act as one service', () => {
       const url = `ws://127.0.0.1:${nginx.port}/ws`;
       const subscribers = await Promise.all(Array.from({ length: 6 }, (_, i) => sdk(url, `sub${i}`)));
       const received = subscribers.map(() => [] as number[]);
+      const recoveries: string[] = [];
+      subscribers.forEach((s, i) => s.on('recovery', (e) => recoveries.push(`${i}:${e.recovered}@${e.offset}`)));
       await Promise.all(subscribers.map((s, i) => s.join(ROOM, (m) => received[i].push(m.body as number))));
       const watcher = await user(b, 'watcher');
       await watcher.request('room.join', { room: ROOM });
@@ -106,7 +108,9 @@ describe('cluster mode: two nodes on Redis act as one service', () => {
       a.child.kill('SIGKILL');
       await sleep(2500);
       clearInterval(timer);
-      await waitFor(() => received.every((r) => r.length >= sent), 30000, 50);
+      await waitFor(() => received.every((r) => r.length >= sent), 30000, 50).catch((err: Error) => {
+        throw new Error(`${err.message}: sent ${sent}, received ${received.map((r) => r.length)}, recoveries ${recoveries}`);
+      });
       for (const r of received) expect(r).toEqual(Array.from({ length: sent }, (_, i) => i));
       // The dead node's sessions leave presence within NODE_TTL_MS plus a refresh period.
       await waitFor(() => watcher.frames.some((f) => f.type === 'presence.leave'), 5000);

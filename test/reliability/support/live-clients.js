@@ -28,7 +28,11 @@ const clients = Array.from({ length: Number(count) }, (_, i) => {
       if (frame.type === 'ack') acked.set(roomOf(i), [...(acked.get(roomOf(i)) ?? []), frame.data.offset]);
     }
   });
-  socket.on('close', (code) => !closing && (closes.push(code), closedAt.push(Date.now())));
+  socket.on('close', (code) => {
+    inFlight -= client.pending.size; // their replies will never come
+    client.pending.clear();
+    if (!closing) closes.push(code), closedAt.push(Date.now());
+  });
   socket.on('error', () => undefined);
   return client;
 });
