@@ -95,10 +95,45 @@ function close(session, code, reason) {
   setTimeout(() => socket.terminate(), 2000).unref();
 }
 
+// BASELINE_FANOUT=preframed (an experiment, not the baseline the targets refer to): a server
+// frame is unmasked, so its bytes are the same for every recipient. Frame it once per publish and
+// hand the same Buffer to each member's TCP socket, instead of ws.send() framing it again per
+// member (a header Buffer, cork, two writes, uncork, a writev each).
+const PREFRAMED = env.BASELINE_FANOUT === 'preframed';
+
+function frameOnce(payload) {
+  const len = payload.length;
+  const hl = len < 126 ? 2 : len < 65536 ? 4 : 10;
+  const frame = Buffer.allocUnsafe(hl + len);
+  frame[0] = 0x81; // FIN, text
+  if (len < 126) frame[1] = len;
+  else if (len < 65536) {
+    frame[1] = 126;
+    frame.writeUInt16BE(len, 2);
+  } else {
+    frame[1] = 127;
+    frame.writeUInt32BE(0, 2);
+    frame.writeUInt32BE(len, 6);
+  }
+  payload.copy(frame, hl);
+  return frame;
+}
+
 function toRoom(room, buf, except) {
   const members = byRoom.get(room);
   if (!members) return 0;
   let delivered = 0;
+  if (PREFRAMED) {
+    const framed = frameOnce(buf);
+    for (const session of members) {
+      const socket = session.socket;
+      if (session === except || session.closing || socket.readyState !== WebSocket.OPEN) continue;
+      socket._socket.write(framed);
+      if (socket.bufferedAmount > MAX_BUFFERED) close(session, 4008, 'slow consumer');
+      else delivered++;
+    }
+    return delivered;
+  }
   for (const session of members) if (session !== except && write(session, buf)) delivered++;
   return delivered;
 }

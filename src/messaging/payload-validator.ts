@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, validateSync, ValidationError } from 'class-validator';
 import { ErrorCode, ErrorDetail } from '../protocol';
+import { rawJsonFields } from './dto/validators';
 import { MessageError } from './message-error';
 
 // forbidUnknownValues is off because the instance always comes from plainToInstance(dto): an empty DTO
@@ -15,7 +16,10 @@ export const UNKNOWN_FIELD = '*';
  * Synchronous on purpose: one message, no promise chain (async validators are not supported).
  */
 export function validatePayload<T extends object>(dto: new () => T, data: Record<string, unknown>): T {
-  const instance = plainToInstance(dto, data);
+  const raw = rawJsonFields(dto).filter((field) => Object.hasOwn(data, field));
+  const rest = raw.length === 0 ? data : Object.fromEntries(Object.entries(data).filter(([key]) => !raw.includes(key)));
+  const instance = plainToInstance(dto, rest);
+  for (const field of raw) (instance as Record<string, unknown>)[field] = data[field];
   const errors = validateSync(instance, OPTIONS);
   if (errors.length > 0) {
     throw new MessageError(ErrorCode.ValidationFailed, 'data failed validation', describe(errors));

@@ -93,7 +93,7 @@ describe('rooms, presence and direct messages', () => {
   it('carries any JSON body, null included', async () => {
     const alice = await user('alice');
     await alice.request('room.join', { room: 'public:json' });
-    for (const body of [null, 0, false, '', [1, 'two'], { nested: { deep: [null] } }]) {
+    for (const body of [null, 0, false, '', [1, 'two'], { nested: { deep: [null] } }, { constructor: 'Bob', toString: 1, prototype: { constructor: null } }]) {
       const ack = await alice.request('room.publish', { room: 'public:json', body });
       expect((await alice.next((f) => f.type === 'message' && f.data.messageId === ack.data.messageId)).data.body).toEqual(body);
     }

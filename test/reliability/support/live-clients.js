@@ -73,7 +73,10 @@ commands.on('line', (line) => {
   }
   if (line === 'close') {
     closing = true;
-    let left = clients.length;
-    for (const c of clients) c.socket.once('close', () => --left === 0 && (console.log('CLOSED'), process.exit(0))), c.socket.close(1000);
+    const open = clients.filter((c) => c.socket.readyState !== WebSocket.CLOSED);
+    let left = open.length;
+    const done = () => (console.log('CLOSED'), process.exit(0));
+    if (left === 0) done();
+    for (const c of open) c.socket.once('close', () => --left === 0 && done()), c.socket.close(1000);
   }
 });
