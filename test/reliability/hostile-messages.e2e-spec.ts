@@ -115,6 +115,17 @@ describe('hostile envelopes (fast-check)', () => {
   });
 });
 
+describe('F1 regression: a message body with a constructor key', () => {
+  it('is acked and delivered as sent', async () => {
+    const client = await connect(server.wsUrl, { token: await mintToken({ sub: 'builder' }) });
+    await client.request('room.join', { room: 'public:f1' });
+    const body = { constructor: 'Bob', nested: { constructor: { prototype: 1 } } };
+    expect((await client.request('room.publish', { room: 'public:f1', body })).type).toBe('ack');
+    expect((await client.nextOfType('message')).data.body).toEqual(body);
+    await client.close();
+  });
+});
+
 describe('throwing handlers', () => {
   it('answer INTERNAL without closing their connection or disturbing others', async () => {
     const clients = await Promise.all(['t1', 't2', 't3'].map(async (sub) => connect(server.wsUrl, { token: await mintToken({ sub }) })));

@@ -63,7 +63,8 @@ commands.on('line', (line) => {
     const waitIdle = () => {
       if (inFlight > 0) return setTimeout(waitIdle, 20);
       let missing = 0;
-      clients.forEach((c, i) => (missing += (acked.get(roomOf(i)) ?? []).filter((o) => !c.seen.has(o)).length));
+      // Clients the server closed miss what came after (at most once): their closes are reported apart.
+      clients.forEach((c, i) => c.socket.readyState === WebSocket.OPEN && (missing += (acked.get(roomOf(i)) ?? []).filter((o) => !c.seen.has(o)).length));
       const published = [...acked.values()].reduce((n, a) => n + a.length, 0);
       const lagMs = { p99: Math.round(lag.percentile(99) / 1e6), max: Math.round(lag.max / 1e6) };
       const closeSpanMs = closedAt.length ? Math.max(...closedAt) - Math.min(...closedAt) : 0;
