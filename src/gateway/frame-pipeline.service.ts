@@ -14,7 +14,7 @@ import { readEnvelope, readId } from './envelope-reader';
 const NO_DATA = Object.freeze({});
 
 /**
- * parse -> envelope -> rate limit -> handler lookup -> validate -> invoke -> reply, for one text
+ * parse -> rate limit -> envelope -> handler lookup -> validate -> invoke -> reply, for one text
  * frame. Every failure becomes an `error` frame (never an echo of the input); nothing a client
  * sends can throw out of here.
  */
@@ -40,10 +40,13 @@ export class FramePipeline implements OnApplicationBootstrap {
     try {
       frame = JSON.parse(raw.toString());
     } catch {
+      // Unparsable frames count against the rate like any other: else a flood of them is free.
+      if (!session.rateLimit.take(Date.now())) return this.refuseOverRate(session, undefined);
       return this.outbound.sendError(session, undefined, { code: ErrorCode.BadJson, message: 'frame is not valid JSON' });
     }
     const id = readId(frame);
     try {
+      if (!session.rateLimit.take(Date.now())) return this.refuseOverRate(session, id);
       this.dispatch(session, frame, id);
     } catch (err) {
       this.fail(session, id, undefined, err);
@@ -53,7 +56,6 @@ export class FramePipeline implements OnApplicationBootstrap {
   private dispatch(session: Session, frame: unknown, id: string | undefined): void {
     const envelope = readEnvelope(frame, this.config.maxJsonDepth);
     this.traffic.messageIn(envelope.type);
-    if (!session.rateLimit.take(Date.now())) return this.refuseOverRate(session, id);
     const handler = this.handlers.get(envelope.type);
     if (!handler) throw new MessageError(ErrorCode.UnknownType, 'no handler for this message type');
     const payload = validatePayload(handler.dto, envelope.data ?? NO_DATA);

@@ -108,22 +108,22 @@ async function latencyUnderFlood(mode: 'ping' | 'bad-json') {
   log(`ping latency ms, 50 clients: quiet ${JSON.stringify(quiet)}; ${mode} flooder ${JSON.stringify(loud)}; flooder: ${report.trim()}`);
   const open = clients.filter((c) => c.socket.readyState === WebSocket.OPEN).length;
   for (const c of clients) c.socket.terminate();
-  return { quiet, loud, open };
+  return { quiet, loud, open, flooderClosed: /closed (\S+)/.exec(report)?.[1] };
 }
 
 it('one flooder of valid frames among 50 clients: rate-limited, closed 4009, the others keep their latency', async () => {
-  const { quiet, loud, open } = await latencyUnderFlood('ping');
+  const { quiet, loud, open, flooderClosed } = await latencyUnderFlood('ping');
+  expect(flooderClosed).toBe('4009');
   expect(open).toBe(50);
   // Loose on purpose: shared, noisy cores; a flooder that really hurt would cost seconds (see F2).
   expect(loud.p99).toBeLessThan(Math.max(3 * quiet.p99, quiet.p99 + 250));
 }, 30000);
 
-// FINDING F2 (docs/reliability.md): BAD_JSON/BAD_ENVELOPE frames are not counted by the rate limiter
-// (protocol.md section 5), so one client flooding `{"type":` while reading its errors starves every
-// other client (measured: each of their pings waits > 3 s). `it.failing` runs it and passes while the
-// flaw is there; once frame-pipeline counts those frames, it fails: turn it into a plain `it` then.
-it.failing('F2: one flooder of unparsable frames among 50 clients: the others keep their latency', async () => {
-  const { quiet, loud, open } = await latencyUnderFlood('bad-json');
+// Finding F2 (docs/reliability.md), fixed: unparsable frames used to take no rate-limit token, and one
+// client flooding `{"type":` while reading its errors made every other client's ping wait > 3 s.
+it('F2: one flooder of unparsable frames among 50 clients: rate-limited, closed 4009, the others keep their latency', async () => {
+  const { quiet, loud, open, flooderClosed } = await latencyUnderFlood('bad-json');
+  expect(flooderClosed).toBe('4009');
   expect(open).toBe(50);
   // Loose on purpose: shared, noisy cores; a flooder that really hurt would cost seconds (see F2).
   expect(loud.p99).toBeLessThan(Math.max(3 * quiet.p99, quiet.p99 + 250));
