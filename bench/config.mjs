@@ -5,7 +5,7 @@ export const FULL = {
   reps: 3,
   // The run (after the build) must end within this; the fan-out's larger room is lowered if its
   // fill would not fit (see run.mjs).
-  timeBudgetSeconds: 840,
+  timeBudgetSeconds: 780,
   // The machine is shared: a measured window during which other processes kept the server's core
   // (or the generator's) busy beyond these shares is run again, at most `retries` more times, and
   // the least disturbed attempt is kept (every attempt's disturbance is in the JSON).

@@ -288,11 +288,13 @@ try {
         let size = planned;
         const prev = out.sizes.at(-1) ?? 0;
         if (fillRate && measureSeconds) {
-          const left = cfg.timeBudgetSeconds - (Date.now() - started) / 1000 - measureSeconds;
-          const frames = (Math.max(0, left) * fillRate) / cfg.fanout.fillMargin + (prev * (prev - 1)) / 2;
+          // Conservative: the servers' concurrent fill is assumed no faster than one after the
+          // other (on a busy machine it is not), and the bigger room's measurements take 20 % longer.
+          const left = cfg.timeBudgetSeconds - (Date.now() - started) / 1000 - 1.2 * measureSeconds;
+          const frames = (Math.max(0, left) * fillRate) / kinds.length / cfg.fanout.fillMargin + (prev * (prev - 1)) / 2;
           const fits = Math.floor((1 + Math.sqrt(1 + 8 * frames)) / 2 / 500) * 500;
           if (fits < planned) {
-            out.sizeNote = `planned ${planned} members; the room fill would not fit the ${cfg.timeBudgetSeconds} s budget at the measured ${Math.round(fillRate)} presence frames/s, so ${fits > prev ? fits : 'none'}`;
+            out.sizeNote = `planned ${planned} members; the room fill would not fit the ${cfg.timeBudgetSeconds} s budget at the measured ${Math.round(fillRate)} presence frames/s: ${fits > prev ? `${fits} members instead` : "skipped"}`;
             log(`  ${out.sizeNote}`);
             if (fits <= prev) break;
             size = fits;
@@ -336,6 +338,11 @@ try {
         }
         const firstMax = {};
         for (let rep = 0; rep < cfg.reps; rep++) {
+          if (rep > 0 && (Date.now() - started) / 1000 > cfg.timeBudgetSeconds) {
+            out.maxNote = `max-rate search for ${size} members: ${rep} run(s) of ${cfg.reps}, the run's time budget was spent`;
+            log(`  ${out.maxNote}`);
+            break;
+          }
           for (const kind of order(rep)) {
             const first = firstMax[kind];
             // The first run climbs from ladderStart (or one rung under the previous size's max);

@@ -59,6 +59,7 @@ export function buildRows(results) {
   }
   if (s.fanout) {
     const f = s.fanout;
+    if (f.maxNote) rows.push({ section: 'Fan-out', metric: f.maxNote, unit: '', product: null, baseline: null, ratio: null, target: '', met: null, digits: 0, skipped: true, label: 'shortened' });
     if (f.sizeNote) rows.push({ section: 'Fan-out', metric: f.sizeNote, unit: '', product: null, baseline: null, ratio: null, target: '', met: null, digits: 0, skipped: true, label: 'lowered' });
     for (const size of f.sizes ?? results.config.fanout.sizes) {
       const fixed = (kind) => (f.fixed?.[kind] ?? []).filter((r) => r.members === size);
