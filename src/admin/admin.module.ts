@@ -5,7 +5,7 @@ import { AdminJwtVerifier } from './admin-jwt.verifier';
 import { BroadcastController } from './broadcast.controller';
 import { ConnectionsController } from './connections.controller';
 import { RevocationsController } from './revocations.controller';
-import { RoomMembersController } from './room-members.controller';
+import { MemberRemovals, RoomMembersController } from './room-members.controller';
 import { RoomsController } from './rooms.controller';
 import { StatsController } from './stats.controller';
 import { UsersController } from './users.controller';
@@ -14,6 +14,6 @@ import { UsersController } from './users.controller';
 @Module({
   imports: [MessagingModule],
   controllers: [ConnectionsController, RoomsController, RoomMembersController, UsersController, BroadcastController, StatsController, RevocationsController],
-  providers: [AdminAuthGuard, AdminJwtVerifier],
+  providers: [AdminAuthGuard, AdminJwtVerifier, MemberRemovals],
 })
 export class AdminModule {}

@@ -1,22 +1,26 @@
 import { Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Query } from '@nestjs/common';
-import { BUS, Bus } from '../bus/bus';
-import { PRESENCE_STORE, PresenceStore } from '../cluster/presence-store';
-import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { BUS, Bus } from '../bus/bus';
+import { PRESENCE_STORE, PresenceStore, SessionLocation, SessionRecord } from '../cluster/presence-store';
+import { sessionRecord } from '../cluster/in-memory-presence.store';
 import { APP_CONFIG, AppConfig } from '../config';
 import { OutboundService } from '../delivery/outbound.service';
 import { CloseCode } from '../protocol';
 import { ConnectionRegistry } from '../registry/connection-registry.service';
-import { Session } from '../registry/session';
 import { AdminActor, AdminApi, ApiValidationResponse } from './admin-api.decorator';
 import { ClosedCount, ConnectionPage, ConnectionQueryDto, ConnectionView, PAGE_LIMIT_DEFAULT, UserParamDto } from './dto/connection.dto';
 import { ErrorView } from './dto/error.dto';
-import { sessionPage } from './session-page';
+import { DIRECTORY_UNAVAILABLE, storeCall } from './store-call';
 
 export const KICK_REASON = 'kicked by an administrator';
 
-/** The sessions of this node: list, inspect, close (4503). */
+/**
+ * The sessions of the service: list, inspect, close (4503). With Redis, on every node, from the
+ * cluster directory (PresenceStore); this node's own sessions are shown as they are right now.
+ */
 @AdminApi('admin: connections')
+@ApiServiceUnavailableResponse({ type: ErrorView, description: 'Cluster mode: Redis (the session directory) is unreachable' })
 @Controller('admin')
 export class ConnectionsController {
   constructor(
@@ -29,65 +33,77 @@ export class ConnectionsController {
   ) {}
 
   @Get('connections')
-  @ApiOkResponse({ type: ConnectionPage })
+  @ApiOkResponse({ type: ConnectionPage, description: 'Every node\'s sessions in connection order' })
   @ApiValidationResponse()
-  list(@Query() { user, room, node, limit = PAGE_LIMIT_DEFAULT, cursor }: ConnectionQueryDto): ConnectionPage {
-    if (node !== undefined && node !== this.config.nodeId) return { items: [], nextCursor: null };
-    const candidates = room ? this.registry.inRoom(room) : user ? this.registry.ofUser(user) : this.registry.all();
-    const accept = (s: Session) => user === undefined || s.userId === user;
-    const page = sessionPage(candidates, !room, accept, cursor ? Number(cursor) : 0, limit);
-    return { items: page.sessions.map((s) => this.view(s)), nextCursor: page.next === null ? null : String(page.next) };
+  async list(@Query() { user, room, node, limit = PAGE_LIMIT_DEFAULT, cursor }: ConnectionQueryDto): Promise<ConnectionPage> {
+    const query = { user, room, node, afterSeq: cursor ? Number(cursor) : 0, limit };
+    const page = await storeCall(this.logger, DIRECTORY_UNAVAILABLE, () => this.presence.sessions(query));
+    return { items: page.sessions.map((r) => this.view(r)), nextCursor: page.next === null ? null : String(page.next) };
   }
 
   @Get('connections/:id')
   @ApiOkResponse({ type: ConnectionView })
-  @ApiNotFoundResponse({ type: ErrorView, description: 'No such connection on this node' })
-  get(@Param('id') id: string): ConnectionView {
-    return this.view(this.sessionOrFail(id));
+  @ApiNotFoundResponse({ type: ErrorView, description: 'No such connection on any node' })
+  async get(@Param('id') id: string): Promise<ConnectionView> {
+    const local = this.registry.get(id);
+    const record = local ? sessionRecord(local, this.config.nodeId) : await storeCall(this.logger, DIRECTORY_UNAVAILABLE, () => this.presence.session(id));
+    if (!record) throw new NotFoundException('no such connection');
+    return this.view(record);
   }
 
   @Delete('connections/:id')
   @HttpCode(204)
-  @ApiNoContentResponse({ description: 'Closing with 4503' })
+  @ApiNoContentResponse({ description: 'Closing with 4503, by the node holding it' })
   @ApiNotFoundResponse({ type: ErrorView, description: 'No such connection on any node' })
   async kick(@Param('id') id: string, @AdminActor() actor: string): Promise<void> {
-    const session = this.registry.get(id);
-    if (session) {
-      this.outbound.close(session, CloseCode.Kicked, KICK_REASON);
-    } else {
-      // Cluster mode: the session may live on another node; its node closes it.
-      const node = await this.presence.nodeOf(id);
-      if (!node) throw new NotFoundException('no such connection');
-      await this.bus.kick(node, id);
-    }
+    const nodeId = this.registry.get(id) ? this.config.nodeId : await storeCall(this.logger, DIRECTORY_UNAVAILABLE, () => this.presence.nodeOf(id));
+    if (!nodeId) throw new NotFoundException('no such connection');
+    await this.close([{ id, nodeId }]);
     this.logger.info({ actor, sessionId: id }, 'admin: connection kicked');
   }
 
   @Delete('users/:userId/connections')
-  @ApiOkResponse({ type: ClosedCount, description: 'Every session of the user on this node is closing with 4503 (closed: 0 if none)' })
+  @ApiOkResponse({ type: ClosedCount, description: 'Every session of the user, on every node, is closing with 4503 (closed: 0 if none)' })
   @ApiValidationResponse()
-  kickUser(@Param() { userId }: UserParamDto, @AdminActor() actor: string): ClosedCount {
-    const sessions = [...this.registry.ofUser(userId)].filter((s) => !s.closing);
-    for (const session of sessions) this.outbound.close(session, CloseCode.Kicked, KICK_REASON);
-    this.logger.info({ actor, userId, sessions: sessions.length }, 'admin: user kicked');
-    return { closed: sessions.length };
+  async kickUser(@Param() { userId }: UserParamDto, @AdminActor() actor: string): Promise<ClosedCount> {
+    const closed = await this.close(await storeCall(this.logger, DIRECTORY_UNAVAILABLE, () => this.presence.locate({ userId })));
+    this.logger.info({ actor, userId, sessions: closed }, 'admin: user kicked');
+    return { closed };
   }
 
-  private sessionOrFail(id: string): Session {
-    const session = this.registry.get(id);
-    if (!session) throw new NotFoundException('no such connection');
-    return session;
+  /**
+   * Closes sessions with 4503: this node's at once, the others' through their node (bus). Returns
+   * how many were open (this node's already closing are not counted again).
+   */
+  async close(sessions: SessionLocation[]): Promise<number> {
+    let closed = 0;
+    for (const { id, nodeId } of sessions) {
+      const local = this.registry.get(id);
+      if (local) {
+        if (local.closing) continue;
+        this.outbound.close(local, CloseCode.Kicked, KICK_REASON);
+      } else if (nodeId !== this.config.nodeId) {
+        await storeCall(this.logger, 'the cluster bus is unavailable', () => this.bus.kick(nodeId, id));
+      } else {
+        continue; // listed on this node but already gone
+      }
+      closed++;
+    }
+    return closed;
   }
 
-  private view(s: Session): ConnectionView {
+  /** This node's sessions as they are now; the others' as the directory has them. */
+  private view(record: SessionRecord): ConnectionView {
+    const local = record.nodeId === this.config.nodeId ? this.registry.get(record.id) : undefined;
+    const r = local ? sessionRecord(local, this.config.nodeId) : record;
     return {
-      id: s.id,
-      userId: s.userId,
-      node: this.config.nodeId,
-      rooms: [...s.rooms],
-      connectedAt: new Date(s.connectedAt).toISOString(),
-      lastActivityAt: new Date(s.lastActivityAt).toISOString(),
-      remoteAddress: s.remoteAddress,
+      id: r.id,
+      userId: r.userId,
+      node: r.nodeId,
+      rooms: r.rooms,
+      connectedAt: new Date(r.connectedAt).toISOString(),
+      lastActivityAt: new Date(r.lastActivityAt).toISOString(),
+      remoteAddress: r.remoteAddress,
     };
   }
 }

@@ -1,42 +1,47 @@
-import { Body, Controller, Get, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiPayloadTooLargeResponse } from '@nestjs/swagger';
+import { Body, Controller, Get, Inject, Post, ServiceUnavailableException } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiPayloadTooLargeResponse, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import { OutboundService } from '../delivery/outbound.service';
-import { CloseCode } from '../protocol';
+import { PRESENCE_STORE, PresenceStore } from '../cluster/presence-store';
 import { ConnectionRegistry } from '../registry/connection-registry.service';
-import { RevocationList } from '../revocation/revocation-list.service';
+import { Revocations } from '../revocation/revocations.service';
 import { AdminActor, AdminApi, ApiValidationResponse } from './admin-api.decorator';
-import { KICK_REASON } from './connections.controller';
 import { ErrorView } from './dto/error.dto';
 import { RevocationDto, RevocationResult, RevocationView } from './dto/revocation.dto';
+import { DIRECTORY_UNAVAILABLE, storeCall } from './store-call';
 
-/** Token revocation: live sessions close (4503) and the upgrade refuses the tokens until `until`. */
+/** Token revocation, on every node: live sessions close (4503) and the upgrade refuses the tokens until `until`. */
 @AdminApi('admin: revocations')
 @Controller('admin/revocations')
 export class RevocationsController {
   constructor(
-    private readonly revocations: RevocationList,
+    private readonly revocations: Revocations,
     private readonly registry: ConnectionRegistry,
-    private readonly outbound: OutboundService,
+    @Inject(PRESENCE_STORE) private readonly presence: PresenceStore,
     @InjectPinoLogger(RevocationsController.name) private readonly logger: PinoLogger,
   ) {}
 
   @Post()
-  @ApiCreatedResponse({ type: RevocationResult })
+  @ApiCreatedResponse({ type: RevocationResult, description: 'In force on every node; `closed` counts the matching sessions the cluster directory listed' })
   @ApiValidationResponse()
   @ApiPayloadTooLargeResponse({ type: ErrorView, description: 'Body over MAX_PAYLOAD_BYTES' })
-  revoke(@Body() { userId, jti, until }: RevocationDto, @AdminActor() actor: string): RevocationResult {
+  @ApiServiceUnavailableResponse({ type: ErrorView, description: 'Cluster mode, Redis unreachable: the revocation is in force on this node only; retry' })
+  async revoke(@Body() { userId, jti, until }: RevocationDto, @AdminActor() actor: string): Promise<RevocationResult> {
     const untilMs = Date.parse(until);
-    this.revocations.revoke({ userId, jti, untilMs });
-    const sessions = [...this.registry.all()].filter((s) => !s.closing && (s.userId === userId || (jti !== undefined && s.tokenId === jti)));
-    for (const session of sessions) this.outbound.close(session, CloseCode.Kicked, KICK_REASON);
-    this.logger.info({ actor, userId, jti, until, closed: sessions.length }, 'admin: tokens revoked');
-    return { userId, jti, until: new Date(untilMs).toISOString(), closed: sessions.length };
+    const matching = await storeCall(this.logger, DIRECTORY_UNAVAILABLE, () => this.presence.locate({ userId, jti })).catch(() => []);
+    const closed = matching.filter(({ id }) => !this.registry.get(id)?.closing).length;
+    try {
+      await this.revocations.revoke({ userId, jti, untilMs });
+    } catch (err) {
+      this.logger.error({ err, actor, userId, jti }, 'admin: revocation not shared with the other nodes');
+      throw new ServiceUnavailableException('the revocation is in force on this node only: the cluster store is unavailable; retry');
+    }
+    this.logger.info({ actor, userId, jti, until, closed }, 'admin: tokens revoked');
+    return { userId, jti, until: new Date(untilMs).toISOString(), closed };
   }
 
   @Get()
-  @ApiOkResponse({ type: [RevocationView], description: 'The revocations in force on this node' })
-  list(): RevocationView[] {
-    return this.revocations.active().map(({ userId, jti, untilMs }) => ({ userId, jti, until: new Date(untilMs).toISOString() }));
+  @ApiOkResponse({ type: [RevocationView], description: 'The revocations in force on every node' })
+  async list(): Promise<RevocationView[]> {
+    return (await this.revocations.active()).map(({ userId, jti, untilMs }) => ({ userId, jti, until: new Date(untilMs).toISOString() }));
   }
 }

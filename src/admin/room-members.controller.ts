@@ -1,31 +1,52 @@
-import { Controller, Delete, NotFoundException, Param } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse } from '@nestjs/swagger';
+import { Controller, Delete, Inject, Injectable, NotFoundException, OnModuleInit, Param } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { BUS, Bus } from '../bus/bus';
+import { PRESENCE_STORE, PresenceStore } from '../cluster/presence-store';
 import { RoomSubscriptions } from '../messaging/room-subscriptions.service';
 import { ConnectionRegistry } from '../registry/connection-registry.service';
 import { AdminActor, AdminApi, ApiValidationResponse } from './admin-api.decorator';
 import { ErrorView } from './dto/error.dto';
 import { MemberParamDto, RemovedCount } from './dto/room.dto';
+import { DIRECTORY_UNAVAILABLE, storeCall } from './store-call';
 
-/** Takes a user's sessions out of a room (a leave on their behalf; their token still allows a re-join). */
+/** On every node: takes this node's sessions of a user out of a room when any node asks (bus). */
+@Injectable()
+export class MemberRemovals implements OnModuleInit {
+  constructor(
+    @Inject(BUS) private readonly bus: Bus,
+    private readonly registry: ConnectionRegistry,
+    private readonly subscriptions: RoomSubscriptions,
+  ) {}
+
+  onModuleInit(): void {
+    this.bus.onControl((message) => {
+      if (message.type !== 'remove-member') return;
+      for (const session of [...this.registry.ofUser(message.userId)]) if (session.rooms.has(message.room)) this.subscriptions.leave(session, message.room);
+    });
+  }
+}
+
+/** Takes a user's sessions, on every node, out of a room (a leave on their behalf; their token still allows a re-join). */
 @AdminApi('admin: rooms')
 @Controller('admin/rooms')
 export class RoomMembersController {
   constructor(
-    private readonly registry: ConnectionRegistry,
-    private readonly subscriptions: RoomSubscriptions,
+    @Inject(PRESENCE_STORE) private readonly presence: PresenceStore,
+    @Inject(BUS) private readonly bus: Bus,
     @InjectPinoLogger(RoomMembersController.name) private readonly logger: PinoLogger,
   ) {}
 
   @Delete(':room/members/:userId')
-  @ApiOkResponse({ type: RemovedCount, description: 'The room\'s other members got presence.leave for each session' })
+  @ApiOkResponse({ type: RemovedCount, description: "The room's other members got presence.leave for each session; `removed` counts the user's sessions in the room on every node" })
   @ApiValidationResponse()
-  @ApiNotFoundResponse({ type: ErrorView, description: 'The user has no session in the room on this node' })
-  remove(@Param() { room, userId }: MemberParamDto, @AdminActor() actor: string): RemovedCount {
-    const sessions = [...this.registry.ofUser(userId)].filter((s) => s.rooms.has(room));
-    if (sessions.length === 0) throw new NotFoundException('the user is not in this room');
-    for (const session of sessions) this.subscriptions.leave(session, room);
-    this.logger.info({ actor, room, userId, sessions: sessions.length }, 'admin: removed from a room');
-    return { removed: sessions.length };
+  @ApiNotFoundResponse({ type: ErrorView, description: 'The user has no session in the room' })
+  @ApiServiceUnavailableResponse({ type: ErrorView, description: 'Cluster mode: Redis is unreachable; nothing was done' })
+  async remove(@Param() { room, userId }: MemberParamDto, @AdminActor() actor: string): Promise<RemovedCount> {
+    const removed = await storeCall(this.logger, DIRECTORY_UNAVAILABLE, async () => (await this.presence.members(room)).filter((m) => m.userId === userId).length);
+    if (removed === 0) throw new NotFoundException('the user is not in this room');
+    await storeCall(this.logger, 'the cluster bus is unavailable', () => this.bus.control({ type: 'remove-member', room, userId }));
+    this.logger.info({ actor, room, userId, sessions: removed }, 'admin: removed from a room');
+    return { removed };
   }
 }

@@ -1,15 +1,16 @@
-import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, ServiceUnavailableException } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiPayloadTooLargeResponse, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { HISTORY_STORE, HistoryStore } from '../history/history-store';
 import { PresenceService } from '../messaging/presence.service';
 import { RoomPublisher } from '../messaging/room-publisher.service';
 import { SYSTEM_SENDER } from '../protocol';
-import { ConnectionRegistry } from '../registry/connection-registry.service';
+import { PRESENCE_STORE, PresenceStore } from '../cluster/presence-store';
 import { AdminActor, AdminApi, ApiValidationResponse } from './admin-api.decorator';
 import { PAGE_LIMIT_DEFAULT } from './dto/connection.dto';
 import { ErrorView } from './dto/error.dto';
 import { PublishBodyDto, PublishResult } from './dto/message.dto';
+import { DIRECTORY_UNAVAILABLE, HISTORY_UNAVAILABLE, storeCall } from './store-call';
 import { RoomDetail, RoomDetailQueryDto, RoomPage, RoomParamDto, RoomQueryDto } from './dto/room.dto';
 
 const HISTORY_TAIL_DEFAULT = 20;
@@ -19,21 +20,21 @@ const HISTORY_TAIL_DEFAULT = 20;
 @Controller('admin/rooms')
 export class RoomsController {
   constructor(
-    private readonly registry: ConnectionRegistry,
+    @Inject(PRESENCE_STORE) private readonly directory: PresenceStore,
     private readonly presence: PresenceService,
     private readonly publisher: RoomPublisher,
     @Inject(HISTORY_STORE) private readonly history: HistoryStore,
     @InjectPinoLogger(RoomsController.name) private readonly logger: PinoLogger,
   ) {}
 
-  /** Rooms with members on this node, by name. */
+  /** Rooms with members on any node, by name. */
   @Get()
-  @ApiOkResponse({ type: RoomPage })
+  @ApiOkResponse({ type: RoomPage, description: 'Rooms with members on any node; `members` counts sessions on every node' })
   @ApiValidationResponse()
-  list(@Query() { prefix = '', limit = PAGE_LIMIT_DEFAULT, cursor = '' }: RoomQueryDto): RoomPage {
-    const names = [...this.registry.roomNames()].filter((room) => room > cursor && room.startsWith(prefix)).sort();
-    const items = names.slice(0, limit).map((room) => ({ room, members: this.registry.inRoom(room).size }));
-    return { items, nextCursor: names.length > limit ? items[items.length - 1].room : null };
+  @ApiServiceUnavailableResponse({ type: ErrorView, description: 'Cluster mode: Redis (the session directory) is unreachable' })
+  async list(@Query() { prefix = '', limit = PAGE_LIMIT_DEFAULT, cursor = '' }: RoomQueryDto): Promise<RoomPage> {
+    const page = await storeCall(this.logger, DIRECTORY_UNAVAILABLE, () => this.directory.rooms(prefix, cursor, limit));
+    return { items: page.items, nextCursor: page.next };
   }
 
   @Get(':room')
@@ -42,7 +43,10 @@ export class RoomsController {
   @ApiNotFoundResponse({ type: ErrorView, description: 'Nobody is in the room and it has no message' })
   @ApiServiceUnavailableResponse({ type: ErrorView, description: 'The history store failed' })
   async get(@Param() { room }: RoomParamDto, @Query() { history = HISTORY_TAIL_DEFAULT }: RoomDetailQueryDto): Promise<RoomDetail> {
-    const [members, page] = await Promise.all([this.presence.members(room), this.storeCall(() => this.history.page(room, history))]);
+    const [members, page] = await Promise.all([
+      storeCall(this.logger, DIRECTORY_UNAVAILABLE, () => this.presence.members(room)),
+      storeCall(this.logger, HISTORY_UNAVAILABLE, () => this.history.page(room, history)),
+    ]);
     if (members.length === 0 && page.offset === 0) throw new NotFoundException('no such room');
     return { room, offset: page.offset, epoch: page.epoch, members, history: page.messages };
   }
@@ -54,18 +58,8 @@ export class RoomsController {
   @ApiPayloadTooLargeResponse({ type: ErrorView, description: 'Body over MAX_PAYLOAD_BYTES' })
   @ApiServiceUnavailableResponse({ type: ErrorView, description: 'The history store failed; nothing was published' })
   async publish(@Param() { room }: RoomParamDto, @Body() { body }: PublishBodyDto, @AdminActor() actor: string): Promise<PublishResult> {
-    const ack = await this.storeCall(() => this.publisher.publish(SYSTEM_SENDER, room, body));
+    const ack = await storeCall(this.logger, HISTORY_UNAVAILABLE, () => this.publisher.publish(SYSTEM_SENDER, room, body));
     this.logger.info({ actor, room, messageId: ack.messageId }, 'admin: published to a room');
     return ack;
-  }
-
-  /** A failing store is the store's problem, not a bug here: 503, and the cause in the log. */
-  private async storeCall<T>(call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (err) {
-      this.logger.error({ err }, 'admin: history store failed');
-      throw new ServiceUnavailableException('message history is unavailable; retry later');
-    }
   }
 }

@@ -1,43 +1,38 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiOkResponse } from '@nestjs/swagger';
-import { APP_CONFIG, AppConfig } from '../config';
-import { GatewayMetrics } from '../metrics/gateway.metrics';
-import { TrafficMetrics } from '../metrics/traffic.metrics';
-import { ConnectionRegistry } from '../registry/connection-registry.service';
+import { ApiOkResponse, ApiServiceUnavailableResponse } from '@nestjs/swagger';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { NodeStats } from '../cluster/node-stats.service';
+import { PRESENCE_STORE, PresenceStore } from '../cluster/presence-store';
 import { AdminApi } from './admin-api.decorator';
-import { NodeStats, StatsView } from './dto/stats.dto';
+import { ErrorView } from './dto/error.dto';
+import { NodeStatsView, StatsView } from './dto/stats.dto';
+import { DIRECTORY_UNAVAILABLE, storeCall } from './store-call';
 
+const SUMMED = ['messagesIn', 'messagesOut', 'bytesIn', 'bytesOut'] as const;
+
+/**
+ * The whole service's counts from any node. Connections, users and rooms are distinct counts from
+ * the session directory; traffic counters are the sums of what each live node last reported
+ * (every NODE_TTL_MS / 3, kept for NODE_TTL_MS), this node's being read now.
+ */
 @AdminApi('admin: stats')
 @Controller('admin/stats')
 export class StatsController {
-  private readonly startedAt = Date.now();
-
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly registry: ConnectionRegistry,
-    private readonly traffic: TrafficMetrics,
-    private readonly gateway: GatewayMetrics,
+    private readonly node: NodeStats,
+    @Inject(PRESENCE_STORE) private readonly presence: PresenceStore,
+    @InjectPinoLogger(StatsController.name) private readonly logger: PinoLogger,
   ) {}
 
   @Get()
   @ApiOkResponse({ type: StatsView })
-  stats(): StatsView {
-    const node: NodeStats = {
-      node: this.config.nodeId,
-      connections: this.registry.size,
-      users: this.registry.userCount,
-      rooms: this.registry.roomCount,
-      messagesIn: this.traffic.messagesInTotal,
-      messagesOut: this.traffic.messagesOutTotal,
-      bytesIn: this.traffic.bytesIn.value,
-      bytesOut: this.traffic.bytesOut.value,
-      heartbeatTerminations: this.gateway.heartbeatTerminations.value,
-      slowConsumerCloses: this.gateway.slowConsumerCloses.value,
-      uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
-    };
-    const { connections, users, rooms, messagesIn, messagesOut, bytesIn, bytesOut } = node;
-    // One node, so the total is its counts. Summing nodes needs their stats over the cluster bus,
-    // and users and rooms then need distinct counts, not sums.
-    return { total: { connections, users, rooms, messagesIn, messagesOut, bytesIn, bytesOut }, nodes: [node] };
+  @ApiServiceUnavailableResponse({ type: ErrorView, description: 'Cluster mode: Redis (the session directory) is unreachable' })
+  async stats(): Promise<StatsView> {
+    const self = this.node.snapshot();
+    const [totals, reported] = await storeCall(this.logger, DIRECTORY_UNAVAILABLE, () => Promise.all([this.presence.totals(), this.presence.nodeStats()]));
+    const nodes = [self, ...reported.filter((n) => n.node !== self.node)].sort((a, b) => a.node.localeCompare(b.node));
+    const total = { ...totals, messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0 };
+    for (const n of nodes) for (const key of SUMMED) total[key] += n[key];
+    return { total, nodes: nodes.map(({ reportedAt, ...n }): NodeStatsView => ({ ...n, reportedAt: new Date(reportedAt).toISOString() })) };
   }
 }

@@ -1,3 +1,5 @@
+import type { ControlHandler, ControlMessage } from './bus';
+
 /**
  * The one encoding of what crosses the bus. Channels name the target; payloads are the encoded
  * frame, prefixed by fields separated with `|` (no field contains one):
@@ -6,6 +8,7 @@
  *   rg:user:<userId> `<frame>`
  *   rg:all           `<frame>`
  *   rg:node:<nodeId> `kick|<sessionId>`
+ *   rg:ctl           a ControlMessage as JSON
  * Frames stay Buffers end to end: a node slices the prefix off and writes the rest to sockets.
  */
 export const Channel = {
@@ -14,9 +17,31 @@ export const Channel = {
   user: (userId: string) => `rg:user:${userId}`,
   all: 'rg:all',
   node: (nodeId: string) => `rg:node:${nodeId}`,
+  control: 'rg:ctl',
 } as const;
 
 export const PATTERNS = ['rg:room:*', 'rg:ev:*', 'rg:user:*'];
+
+/** The control handlers of a node; one that throws does not keep the message from the others. */
+export class ControlHandlers {
+  private readonly handlers: ControlHandler[] = [];
+
+  add(handler: ControlHandler): void {
+    this.handlers.push(handler);
+  }
+
+  dispatch(message: ControlMessage): void {
+    const errors: unknown[] = [];
+    for (const handler of this.handlers) {
+      try {
+        handler(message);
+      } catch (err) {
+        errors.push(err);
+      }
+    }
+    if (errors.length > 0) throw new AggregateError(errors, `control message ${message.type}: a handler failed`);
+  }
+}
 
 const SEPARATOR = 0x7c; // '|'
 

@@ -13,6 +13,15 @@ export interface BusListener {
   resubscribed(): void;
 }
 
+/** What one node tells every node (itself included) to do; JSON on the bus. */
+export type ControlMessage =
+  /** Refuse these tokens until `untilMs` and close their live sessions (4503). */
+  | { type: 'revoke'; userId?: string; jti?: string; untilMs: number }
+  /** Take the user's sessions out of the room, as a room.leave would. */
+  | { type: 'remove-member'; room: string; userId: string };
+
+export type ControlHandler = (message: ControlMessage) => void;
+
 /**
  * Cross-node delivery. Every frame goes through the bus, the sender's own node included, so each
  * node delivers it once and all nodes see a room in the same order. Implementations: in memory
@@ -26,6 +35,9 @@ export interface Bus {
   toUser(userId: string, frame: Buffer): Promise<void>;
   toAll(frame: Buffer): Promise<void>;
   kick(nodeId: string, sessionId: string): Promise<void>;
+  /** To every node's control handlers, this node's included (at most once on Redis: pair it with a stored state). */
+  control(message: ControlMessage): Promise<void>;
+  onControl(handler: ControlHandler): void;
 }
 
 export const BUS = Symbol('BUS');

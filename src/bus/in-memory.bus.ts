@@ -1,9 +1,11 @@
 import type { StoredMessage } from '../history/history-store';
-import { Bus, BusListener } from './bus';
+import { Bus, BusListener, ControlHandler, ControlMessage } from './bus';
+import { ControlHandlers } from './bus-codec';
 
 /** One node: the bus hands everything straight back to this node's listener. */
 export class InMemoryBus implements Bus {
   private listener?: BusListener;
+  private readonly handlers = new ControlHandlers();
 
   listen(listener: BusListener): void {
     this.listener = listener;
@@ -27,5 +29,13 @@ export class InMemoryBus implements Bus {
 
   async kick(_nodeId: string, sessionId: string): Promise<void> {
     this.listener?.kick(sessionId);
+  }
+
+  async control(message: ControlMessage): Promise<void> {
+    this.handlers.dispatch(message);
+  }
+
+  onControl(handler: ControlHandler): void {
+    this.handlers.add(handler);
   }
 }

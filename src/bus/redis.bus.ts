@@ -1,7 +1,7 @@
 import type { StoredMessage } from '../history/history-store';
 import type { RedisClients } from '../redis/redis-clients';
-import { Bus, BusListener } from './bus';
-import { Channel, joinPayload, PATTERNS, splitPayload } from './bus-codec';
+import { Bus, BusListener, ControlHandler, ControlMessage } from './bus';
+import { Channel, ControlHandlers, joinPayload, PATTERNS, splitPayload } from './bus-codec';
 
 const ROOM_PREFIX = 'rg:room:';
 const EVENT_PREFIX = 'rg:ev:';
@@ -11,6 +11,7 @@ const USER_PREFIX = 'rg:user:';
 export class RedisBus implements Bus {
   private listener?: BusListener;
   private subscribedOnce = false;
+  private readonly handlers = new ControlHandlers();
 
   constructor(
     private readonly redis: RedisClients,
@@ -29,7 +30,7 @@ export class RedisBus implements Bus {
       this.subscribedOnce = true;
     });
     void sub.psubscribe(...PATTERNS);
-    void sub.subscribe(Channel.all, Channel.node(this.nodeId));
+    void sub.subscribe(Channel.all, Channel.control, Channel.node(this.nodeId));
   }
 
   /** Nothing to do: RedisHistoryStore's append script published the message with the offset it assigned. */
@@ -49,6 +50,14 @@ export class RedisBus implements Bus {
 
   async kick(nodeId: string, sessionId: string): Promise<void> {
     await this.redis.command.publish(Channel.node(nodeId), `kick|${sessionId}`);
+  }
+
+  async control(message: ControlMessage): Promise<void> {
+    await this.redis.command.publish(Channel.control, JSON.stringify(message));
+  }
+
+  onControl(handler: ControlHandler): void {
+    this.handlers.add(handler);
   }
 
   /** A malformed payload (another version, a stray publisher) is logged, never thrown into ioredis. */
@@ -73,6 +82,8 @@ export class RedisBus implements Bus {
       listener.userFrame(channel.slice(USER_PREFIX.length), payload);
     } else if (channel === Channel.all) {
       listener.allFrame(payload);
+    } else if (channel === Channel.control) {
+      this.handlers.dispatch(JSON.parse(payload.toString()) as ControlMessage);
     } else {
       const { fields, frame } = splitPayload(payload, 1);
       if (fields[0] === 'kick') listener.kick(frame.toString());

@@ -5,10 +5,11 @@ import { REDIS } from '../redis/redis.module';
 import { ConnectionRegistry } from '../registry/connection-registry.service';
 import { InMemoryPresenceStore } from './in-memory-presence.store';
 import { NodeLiveness } from './node-liveness.service';
+import { NodeStats } from './node-stats.service';
 import { PRESENCE_STORE } from './presence-store';
 import { RedisPresenceStore } from './redis-presence.store';
 
-/** Presence and the session directory: cluster-wide on Redis, else this node's registry. */
+/** Presence, the session directory and node stats: cluster-wide on Redis, else this node's registry. */
 @Global()
 @Module({
   providers: [
@@ -18,8 +19,9 @@ import { RedisPresenceStore } from './redis-presence.store';
         redis ? new RedisPresenceStore(redis, config.nodeId) : new InMemoryPresenceStore(registry, config.nodeId),
       inject: [APP_CONFIG, ConnectionRegistry, { token: REDIS, optional: true }],
     },
+    NodeStats,
     NodeLiveness,
   ],
-  exports: [PRESENCE_STORE],
+  exports: [PRESENCE_STORE, NodeStats],
 })
 export class ClusterModule {}

@@ -3,33 +3,53 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { BUS, Bus } from '../bus/bus';
 import { APP_CONFIG, AppConfig } from '../config';
 import { BusDelivery } from '../delivery/bus-delivery.service';
+import { LifecycleEvents } from '../lifecycle/lifecycle-events.service';
 import { encodeFrame, PresenceEventData, ServerMessageType } from '../protocol';
+import { ConnectionRegistry } from '../registry/connection-registry.service';
+import { NodeStats } from './node-stats.service';
 import { PRESENCE_STORE, PresenceStore } from './presence-store';
-import { RedisPresenceStore } from './redis-presence.store';
+import { ReapedSession, RedisPresenceStore } from './redis-presence.store';
+
+/** The close code webhooks report for the sessions of a dead node: no close frame was ever sent. */
+export const DEAD_NODE_CLOSE_CODE = 1006;
 
 /**
- * Cluster mode: refreshes this node's liveness every NODE_TTL_MS / 3 and reaps dead nodes,
- * announcing presence.leave for each room their sessions were in. So a node killed with -9 has its
- * sessions leave presence within NODE_TTL_MS plus one refresh period. The same tick reconciles
- * this node's rooms with their streams (BusDelivery.reconcile).
+ * Cluster mode: refreshes this node's liveness (with its stats and its sessions' last activity)
+ * every NODE_TTL_MS / 3 and reaps dead nodes. For each session of a dead node, the survivor whose
+ * reap removed it (exactly one) announces presence.leave in its rooms and emits room.left and
+ * connection.closed through LifecycleEvents (so webhooks), with the dead node as origin. So a node
+ * killed with -9 has its sessions gone within NODE_TTL_MS plus one refresh period. The same tick
+ * reconciles this node's rooms with their streams (BusDelivery.reconcile).
  */
 @Injectable()
 export class NodeLiveness implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
+  private activityFlushedAt = 0;
+  private listed = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(PRESENCE_STORE) private readonly store: PresenceStore,
     @Inject(BUS) private readonly bus: Bus,
     private readonly busDelivery: BusDelivery,
+    private readonly registry: ConnectionRegistry,
+    private readonly lifecycle: LifecycleEvents,
+    private readonly stats: NodeStats,
     @InjectPinoLogger(NodeLiveness.name) private readonly logger: PinoLogger,
   ) {}
 
-  onApplicationBootstrap(): void {
+  /** Before the node takes connections: report what a previous process with this NODE_ID left behind. */
+  async onApplicationBootstrap(): Promise<void> {
     if (!(this.store instanceof RedisPresenceStore)) return;
     const store = this.store;
+    await store.whenReady(5000);
+    try {
+      await this.announce(await store.reapOwnLeftovers());
+    } catch (err) {
+      this.logger.warn({ err }, 'cluster: could not reap this node id\'s leftovers');
+    }
     const tick = () => this.tick(store).catch((err: unknown) => this.logger.warn({ err }, 'cluster liveness tick failed'));
-    void tick();
+    await tick();
     this.timer = setInterval(tick, Math.max(100, Math.floor(this.config.nodeTtlMs / 3)));
     this.timer.unref();
   }
@@ -39,11 +59,41 @@ export class NodeLiveness implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   private async tick(store: RedisPresenceStore): Promise<void> {
-    await store.heartbeat(this.config.nodeTtlMs);
+    const flushedAt = Date.now();
+    const activity: [string, number][] = [];
+    for (const s of this.registry.all()) if (s.lastActivityAt > this.activityFlushedAt) activity.push([s.id, s.lastActivityAt]);
+    const wasListed = await store.heartbeat(this.config.nodeTtlMs, this.stats.snapshot(), activity);
+    this.activityFlushedAt = flushedAt;
+    if (this.listed && !wasListed) await this.reregister(store);
+    this.listed = true;
     await this.busDelivery.reconcile();
-    for (const { room, sessionId, userId } of await store.reapDeadNodes()) {
-      const data: PresenceEventData = { room, userId, sessionId };
-      await this.bus.roomEvent(room, encodeFrame({ type: ServerMessageType.PresenceLeave, data }));
+    await this.announce(await store.reapDeadNodes());
+  }
+
+  /**
+   * This node was listed and is no more: Redis lost its data (restart without persistence), or the
+   * others reaped this node after it stalled past NODE_TTL_MS. Its sessions are still open: put
+   * them back in the directory and presence.
+   */
+  private async reregister(store: RedisPresenceStore): Promise<void> {
+    const sessions = [...this.registry.all()];
+    this.logger.warn({ sessions: sessions.length }, 'cluster: this node was missing from the directory; re-registering its sessions');
+    for (const s of sessions) {
+      await store.connected(s);
+      for (const room of s.rooms) await store.joined(s, room);
     }
+  }
+
+  private async announce(reaped: ReapedSession[]): Promise<void> {
+    for (const { node, record } of reaped) {
+      const origin = { node, reason: `node ${node} stopped refreshing its liveness (killed or cut off); reaped by ${this.config.nodeId}` };
+      for (const room of record.rooms) {
+        const data: PresenceEventData = { room, userId: record.userId, sessionId: record.id };
+        this.lifecycle.roomLeft(record, room, origin);
+        await this.bus.roomEvent(room, encodeFrame({ type: ServerMessageType.PresenceLeave, data })).catch((err: unknown) => this.logger.warn({ err, room }, 'cluster: presence.leave not sent'));
+      }
+      this.lifecycle.connectionClosed(record, DEAD_NODE_CLOSE_CODE, origin);
+    }
+    if (reaped.length > 0) this.logger.warn({ sessions: reaped.length, nodes: [...new Set(reaped.map((r) => r.node))] }, 'cluster: reaped the sessions of dead nodes');
   }
 }

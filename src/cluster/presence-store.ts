@@ -8,7 +8,72 @@ export interface SessionRecord {
   nodeId: string;
   connectedAt: number;
   remoteAddress: string;
+  /** The token's `jti`, when it had one. */
+  tokenId?: string;
+  rooms: string[];
+  /** On another node: as of that node's last liveness refresh (NODE_TTL_MS / 3). */
+  lastActivityAt: number;
+  /** Position in the connection order (this node's, or the cluster's on Redis): the admin list's cursor. */
+  seq: number;
 }
+
+export interface SessionQuery {
+  user?: string;
+  room?: string;
+  node?: string;
+  /** Sessions after this `seq` (0: from the start). */
+  afterSeq: number;
+  limit: number;
+}
+
+export interface SessionRecordPage {
+  sessions: SessionRecord[];
+  /** The `seq` to continue after, or null on the last page. */
+  next: number | null;
+}
+
+export interface RoomCount {
+  room: string;
+  members: number;
+}
+
+export interface RoomCountPage {
+  items: RoomCount[];
+  /** The room name to continue after, or null on the last page. */
+  next: string | null;
+}
+
+/** Distinct counts over every node. */
+export interface DirectoryTotals {
+  connections: number;
+  users: number;
+  rooms: number;
+}
+
+/** Where a session lives, for closing it from any node. */
+export interface SessionLocation {
+  id: string;
+  nodeId: string;
+}
+
+/** What a node reports about itself (GET /admin/stats), kept in the cluster store for NODE_TTL_MS. */
+export interface NodeStatsSnapshot {
+  node: string;
+  connections: number;
+  users: number;
+  rooms: number;
+  messagesIn: number;
+  messagesOut: number;
+  bytesIn: number;
+  bytesOut: number;
+  heartbeatTerminations: number;
+  slowConsumerCloses: number;
+  uptimeSeconds: number;
+  /** Milliseconds since the epoch. */
+  reportedAt: number;
+}
+
+
 
 /**
  * Who is connected and in which rooms, across every node. The in-memory store is this node's
@@ -27,6 +92,16 @@ export interface PresenceStore {
   sessionCount(): Promise<number>;
   /** The node a session lives on, or undefined if unknown. */
   nodeOf(sessionId: string): Promise<string | undefined>;
+  /** One page of the sessions on every node, in connection order (`seq`), filters combined with AND. */
+  sessions(query: SessionQuery): Promise<SessionRecordPage>;
+  session(id: string): Promise<SessionRecord | undefined>;
+  /** The sessions of a user and/or of a token id (either matches), wherever they live. */
+  locate(match: { userId?: string; jti?: string }): Promise<SessionLocation[]>;
+  /** Rooms with members anywhere, by name, after `after`. */
+  rooms(prefix: string, after: string, limit: number): Promise<RoomCountPage>;
+  totals(): Promise<DirectoryTotals>;
+  /** What the live nodes last reported (none in memory: the caller has its own). */
+  nodeStats(): Promise<NodeStatsSnapshot[]>;
 }
 
 export const PRESENCE_STORE = Symbol('PRESENCE_STORE');

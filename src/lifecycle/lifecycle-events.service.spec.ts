@@ -28,7 +28,7 @@ describe('LifecycleEvents', () => {
     const closed = jest.fn();
     events.subscribe({ connectionClosed: closed });
     events.connectionClosed(session, 4503);
-    expect(closed).toHaveBeenCalledWith(session, 4503);
+    expect(closed).toHaveBeenCalledWith(session, 4503, undefined);
   });
 
   it('logs a throwing listener and still calls the next one', () => {
@@ -40,7 +40,7 @@ describe('LifecycleEvents', () => {
     });
     events.subscribe({ roomLeft: next });
     expect(() => events.roomLeft(session, 'r1')).not.toThrow();
-    expect(next).toHaveBeenCalledWith(session, 'r1');
+    expect(next).toHaveBeenCalledWith(session, 'r1', undefined);
     expect(logger.error).toHaveBeenCalledWith(expect.objectContaining({ event: 'roomLeft' }), 'lifecycle listener failed');
   });
 });

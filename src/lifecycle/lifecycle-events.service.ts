@@ -2,12 +2,22 @@ import { Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { Session } from '../registry/session';
 
+/** What observers know of a session: a live Session, or the record of one reaped from a dead node. */
+export type LifecycleSession = Pick<Session, 'id' | 'userId' | 'connectedAt' | 'remoteAddress'>;
+
+/** Set when the event did not happen on this node: a survivor reports the sessions of a dead node. */
+export interface EventOrigin {
+  /** NODE_ID of the node the session lived on. */
+  node: string;
+  reason: string;
+}
+
 /** Implement the events you care about; each is called synchronously, in subscription order. */
 export interface LifecycleListener {
   connectionOpened?(session: Session): void;
-  connectionClosed?(session: Session, code: number): void;
+  connectionClosed?(session: LifecycleSession, code: number, origin?: EventOrigin): void;
   roomJoined?(session: Session, room: string): void;
-  roomLeft?(session: Session, room: string): void;
+  roomLeft?(session: LifecycleSession, room: string, origin?: EventOrigin): void;
 }
 
 type LifecycleEvent = keyof LifecycleListener;
@@ -31,16 +41,16 @@ export class LifecycleEvents {
     for (const listener of this.listeners) this.call(listener, 'connectionOpened', () => listener.connectionOpened?.(session));
   }
 
-  connectionClosed(session: Session, code: number): void {
-    for (const listener of this.listeners) this.call(listener, 'connectionClosed', () => listener.connectionClosed?.(session, code));
+  connectionClosed(session: LifecycleSession, code: number, origin?: EventOrigin): void {
+    for (const listener of this.listeners) this.call(listener, 'connectionClosed', () => listener.connectionClosed?.(session, code, origin));
   }
 
   roomJoined(session: Session, room: string): void {
     for (const listener of this.listeners) this.call(listener, 'roomJoined', () => listener.roomJoined?.(session, room));
   }
 
-  roomLeft(session: Session, room: string): void {
-    for (const listener of this.listeners) this.call(listener, 'roomLeft', () => listener.roomLeft?.(session, room));
+  roomLeft(session: LifecycleSession, room: string, origin?: EventOrigin): void {
+    for (const listener of this.listeners) this.call(listener, 'roomLeft', () => listener.roomLeft?.(session, room, origin));
   }
 
   private call(listener: LifecycleListener, event: LifecycleEvent, run: () => void): void {

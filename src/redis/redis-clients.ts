@@ -20,6 +20,20 @@ export class RedisClients {
     return this.command.status === 'ready' && this.subscriber.status === 'ready';
   }
 
+  /** Resolves once the command connection is ready, or after `timeoutMs` (callers then see the failures). */
+  async whenReady(timeoutMs: number): Promise<void> {
+    if (this.command.status === 'ready') return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.command.off('ready', done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.command.once('ready', done);
+    });
+  }
+
   async close(): Promise<void> {
     await Promise.allSettled([this.command.quit(), this.subscriber.quit()]);
     this.command.disconnect();

@@ -14,18 +14,22 @@ export interface Revocation {
 }
 
 /**
- * Revoked users and token ids, each until a given time. The upgrade refuses their tokens while a
- * revocation lasts; the admin API closes their live sessions when it adds one. In memory, per node.
+ * Revoked users and token ids, each until a given time: this node's synchronous lookup. The
+ * upgrade refuses their tokens while a revocation lasts. Revocations (the service) fills it on
+ * every node from the revocation store and the bus, and closes the live sessions.
  */
 @Injectable()
 export class RevocationList {
   private readonly users = new Map<string, number>();
   private readonly tokenIds = new Map<string, number>();
 
-  revoke({ userId, jti, untilMs }: Revocation): void {
+  /** Returns true when this revoked something that was not, or for longer. */
+  revoke({ userId, jti, untilMs }: Revocation): boolean {
     this.prune();
-    if (userId !== undefined) extend(this.users, userId, untilMs);
-    if (jti !== undefined) extend(this.tokenIds, jti, untilMs);
+    if (untilMs <= Date.now()) return false;
+    const users = userId !== undefined && extend(this.users, userId, untilMs);
+    const tokenIds = jti !== undefined && extend(this.tokenIds, jti, untilMs);
+    return users || tokenIds;
   }
 
   /** Two Map lookups: cheap enough for every upgrade. */
@@ -52,7 +56,9 @@ export class RevocationList {
   }
 }
 
-/** A second revocation of the same key never shortens the first. */
-function extend(map: Map<string, number>, key: string, untilMs: number): void {
-  map.set(key, Math.max(map.get(key) ?? 0, untilMs));
+/** A second revocation of the same key never shortens the first. Returns true when it lengthened it. */
+function extend(map: Map<string, number>, key: string, untilMs: number): boolean {
+  if ((map.get(key) ?? 0) >= untilMs) return false;
+  map.set(key, untilMs);
+  return true;
 }

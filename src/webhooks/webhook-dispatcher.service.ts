@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG, AppConfig, WebhookConfig } from '../config';
-import { LifecycleEvents, LifecycleListener } from '../lifecycle/lifecycle-events.service';
+import { EventOrigin, LifecycleEvents, LifecycleListener, LifecycleSession } from '../lifecycle/lifecycle-events.service';
 import { LogLimiter } from '../logging/log-limiter';
 import type { Session } from '../registry/session';
 import { BoundedQueue } from './bounded-queue';
@@ -44,16 +44,18 @@ export class WebhookDispatcher implements LifecycleListener, OnModuleInit, OnApp
     this.enqueue('connection.opened', { sessionId: session.id, userId: session.userId, remoteAddress: session.remoteAddress });
   }
 
-  connectionClosed(session: Session, code: number): void {
-    this.enqueue('connection.closed', { sessionId: session.id, userId: session.userId, code, durationMs: Date.now() - session.connectedAt });
+  /** With an origin: a survivor reports a session of a dead node (`node` is the dead node, `data.reason` says so). */
+  connectionClosed(session: LifecycleSession, code: number, origin?: EventOrigin): void {
+    const data = { sessionId: session.id, userId: session.userId, code, durationMs: Date.now() - session.connectedAt };
+    this.enqueue('connection.closed', origin ? { ...data, reason: origin.reason } : data, origin?.node);
   }
 
   roomJoined(session: Session, room: string): void {
     this.enqueue('room.joined', { sessionId: session.id, userId: session.userId, room });
   }
 
-  roomLeft(session: Session, room: string): void {
-    this.enqueue('room.left', { sessionId: session.id, userId: session.userId, room });
+  roomLeft(session: LifecycleSession, room: string, origin?: EventOrigin): void {
+    this.enqueue('room.left', { sessionId: session.id, userId: session.userId, room }, origin?.node);
   }
 
   /**
@@ -70,8 +72,8 @@ export class WebhookDispatcher implements LifecycleListener, OnModuleInit, OnApp
     if (this.queue.size > 0) this.logger.warn({ events: this.queue.size }, 'webhook events not delivered before shutdown');
   }
 
-  private enqueue(type: WebhookEventType, data: Record<string, unknown>): void {
-    if (!this.queue.push(webhookEvent(type, this.config.nodeId, data))) {
+  private enqueue(type: WebhookEventType, data: Record<string, unknown>, node = this.config.nodeId): void {
+    if (!this.queue.push(webhookEvent(type, node, data))) {
       this.metrics.overflow.value++;
       this.warn({ queued: this.queue.size }, 'webhook queue full: event dropped');
       return;
