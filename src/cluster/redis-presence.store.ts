@@ -1,16 +1,7 @@
 import { PresenceMember } from '../protocol';
 import type { RedisClients } from '../redis/redis-clients';
 import type { Session } from '../registry/session';
-import {
-  DirectoryTotals,
-  NodeStatsSnapshot,
-  PresenceStore,
-  RoomCountPage,
-  SessionLocation,
-  SessionQuery,
-  SessionRecord,
-  SessionRecordPage,
-} from './presence-store';
+import { DirectoryTotals, NodeStatsSnapshot, PresenceStore, RoomCountPage, SessionLocation, SessionQuery, SessionRecord, SessionRecordPage } from './presence-store';
 import { CONNECT, DISCONNECT, JOIN, LEAVE, REAP } from './redis-presence.scripts';
 
 /** What rg:s:rec holds: the parts of a record that do not change. */

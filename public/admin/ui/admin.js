@@ -48,7 +48,9 @@
     $('count-connections').textContent = stats.total.connections;
     $('count-users').textContent = stats.total.users;
     $('count-rooms').textContent = stats.total.rooms;
+    // Every live node of the cluster (one without Redis); hover for each one's connections.
     $('node').textContent = stats.nodes.map((n) => n.node).join(', ');
+    $('node').title = stats.nodes.map((n) => `${n.node}: ${n.connections} connections, up ${n.uptimeSeconds} s`).join('\n');
   }
 
   function renderConnections(page) {
