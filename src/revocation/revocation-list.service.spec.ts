@@ -53,4 +53,14 @@ describe('RevocationList', () => {
     setNow(3_000);
     expect(list.active()).toEqual([{ jti: 't-1', untilMs: 4_000 }]);
   });
+
+  it('says whether a revocation changed anything, so a node closes sessions once per new revocation', () => {
+    expect(list.revoke({ userId: 'alice', untilMs: 2_000 })).toBe(true);
+    expect(list.revoke({ userId: 'alice', untilMs: 2_000 })).toBe(false); // the same, again (the bus echo, the periodic re-read)
+    expect(list.revoke({ userId: 'alice', untilMs: 1_500 })).toBe(false); // shorter: ignored
+    expect(list.revoke({ userId: 'alice', untilMs: 5_000 })).toBe(true); // longer
+    expect(list.revoke({ userId: 'alice', jti: 't-2', untilMs: 5_000 })).toBe(true); // a new token id
+    expect(list.revoke({ userId: 'bob', untilMs: 500 })).toBe(false); // already over
+    expect(list.isRevoked({ userId: 'bob' })).toBe(false);
+  });
 });
