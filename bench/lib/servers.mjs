@@ -163,7 +163,7 @@ export class Server {
     }
   }
 
-  /** {connections, heartbeatTerminations, ...}: the admin API for the product, /stats for the baseline. */
+  /** {connections, heartbeatTerminations, ...}: the admin API for the product (this node's figures and the cluster's totals), /stats for the baseline. */
   stats() {
     const headers = this.kind === 'product' ? { authorization: `Bearer ${BENCH_ADMIN_TOKEN}` } : {};
     const pathName = this.kind === 'product' ? '/admin/stats' : '/stats';
@@ -174,7 +174,9 @@ export class Server {
         res.on('data', (c) => (body += c));
         res.on('end', () => {
           try {
-            resolve(JSON.parse(body));
+            const parsed = JSON.parse(body);
+            // The product's /admin/stats is cluster-wide since the scale-out: { total, nodes: [this node] }.
+            resolve(parsed.total && Array.isArray(parsed.nodes) ? { ...parsed.nodes[0], ...parsed.total } : parsed);
           } catch (err) {
             reject(new Error(`${this.kind} stats: ${res.statusCode} ${body.slice(0, 200)}`));
           }
