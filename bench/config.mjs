@@ -45,6 +45,9 @@ export const FULL = {
     maxSteps: 6,
     ladderFloor: 5_000,
   },
+  // Two product nodes + redis-server, members split across the nodes; the fixed rate, windows and
+  // ladder are fanout's. Skipped when less than minSecondsLeft of the time budget is left.
+  cluster: { size: 1000, maxSearch: true, minSecondsLeft: 60 },
 };
 
 export const QUICK = {
@@ -84,4 +87,5 @@ export const QUICK = {
     maxSteps: 6,
     ladderFloor: 5_000,
   },
+  cluster: { size: 200, maxSearch: true, minSecondsLeft: 0 },
 };

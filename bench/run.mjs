@@ -11,7 +11,7 @@
 //
 // Options:
 //   --quick                small counts, shortened heartbeats: checks the suite, not for quoting
-//   --only a,b             scenarios among memory, connrate, reqreply, fanout
+//   --only a,b             scenarios among memory, connrate, reqreply, fanout, cluster
 //   --reps N               runs per scenario and server (full: 3)
 //   --product-dir DIR      the product checkout to benchmark (default: this repository)
 //   --no-build             do not run `npm run build` in the product directory
@@ -36,13 +36,14 @@ import { leastDisturbed, waitForQuiet } from './lib/proc.mjs';
 import { sleep } from './lib/stats.mjs';
 import { mintMany, tokenFor } from './lib/tokens.mjs';
 import { connRateRun, connRateWarmup } from './scenarios/connrate.mjs';
+import { clusterRun } from './scenarios/cluster.mjs';
 import { FanoutRoom, fmtRate } from './scenarios/fanout.mjs';
 import { memoryRun } from './scenarios/memory.mjs';
 import { closeReqReplyClients, openReqReplyClients, reqReplyRun } from './scenarios/reqreply.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const REPO_DIR = path.dirname(BENCH_DIR);
-const SCENARIOS = ['memory', 'connrate', 'reqreply', 'fanout'];
+const SCENARIOS = ['memory', 'connrate', 'reqreply', 'fanout', 'cluster'];
 
 function parseArgs(argv) {
   const out = { sets: [], quick: false, build: true, only: SCENARIOS, logLevel: 'info', productDir: REPO_DIR, profile: false, kinds: ['product', 'baseline'], env: { product: {}, baseline: {} } };
@@ -191,6 +192,7 @@ function undisturbed(name, run, cpuOf) {
 const liveServers = new Set();
 const liveServerPids = () => [...liveServers].filter((s) => s.child.exitCode === null).map((s) => s.pid);
 ctx.undisturbed = undisturbed;
+ctx.servers = { add: (...s) => s.forEach((x) => liveServers.add(x)), delete: (s) => liveServers.delete(s) };
 
 /** Re-pins this process (the generator) when it runs pinned. */
 function setOwnAffinity(cores) {
@@ -366,7 +368,20 @@ try {
     }
   }
 
-  results.scenarios.cluster = { skipped: true, note: 'not run: the product has no scale-out (Redis) yet; add two product nodes + redis-server here when it lands' };
+  if (args.only.includes('cluster')) {
+    const c = cfg.cluster;
+    const left = cfg.timeBudgetSeconds - (Date.now() - started) / 1000;
+    if (!kinds.includes('product')) {
+      results.scenarios.cluster = { skipped: true, note: 'not run: --baseline-only' };
+    } else if (left < c.minSecondsLeft) {
+      results.scenarios.cluster = { skipped: true, note: `not run: ${Math.max(0, Math.round(left))} s of the run's time budget left, it needs about ${c.minSecondsLeft} s (run it alone: --only fanout,cluster)` };
+      log(`  cluster: ${results.scenarios.cluster.note}`);
+    } else {
+      log(`scenario: cluster fan-out, 2 nodes + redis-server, ${c.size} members split across them`);
+      results.scenarios.cluster = await clusterRun(ctx, { size: c.size, reps: cfg.reps, maxSearch: c.maxSearch });
+    }
+    save();
+  }
 } catch (err) {
   exitCode = 1;
   results.error = String(err?.stack ?? err);

@@ -11,6 +11,7 @@ import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.module';
 import { HistoryModule } from './history/history.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
+import { BufferedLogStream } from './logging/buffered-log-stream';
 import { loggerOptions } from './logging/logger.options';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -23,12 +24,13 @@ import { WebhooksModule } from './webhooks/webhooks.module';
 export class AppModule {
   /** @param extensions your own modules with @MessageHandler types (see README, "Extending"). */
   static forRoot(config: AppConfig, extensions: (Type | DynamicModule)[] = []): DynamicModule {
+    const logStream = new BufferedLogStream();
     return {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(config),
-        LoggerModule.forRoot(loggerOptions(config)),
-        LoggingModule,
+        LoggerModule.forRoot(loggerOptions(config, logStream)),
+        LoggingModule.forRoot(logStream),
         MetricsModule.forRoot(config),
         LifecycleModule,
         RevocationModule,

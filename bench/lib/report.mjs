@@ -86,7 +86,26 @@ export function buildRows(results) {
       }
     }
   }
-  if (s.cluster) rows.push({ section: 'Cluster fan-out (2 nodes via Redis)', metric: s.cluster.note, unit: '', product: null, baseline: null, ratio: null, target: '', met: null, digits: 0, skipped: true });
+  if (s.cluster?.skipped) rows.push({ section: 'Cluster fan-out (2 nodes via Redis)', metric: s.cluster.note, unit: '', product: null, baseline: null, ratio: null, target: '', met: null, digits: 0, skipped: true });
+  else if (s.cluster) {
+    // Product column: the two nodes; Baseline column: the single-node product, same room size.
+    const c = s.cluster;
+    const single = (s.fanout?.fixed?.product ?? []).filter((r) => r.members === c.size);
+    const singleMax = (s.fanout?.max?.product ?? []).filter((r) => r.members === c.size);
+    const fr = results.config.fanout.fixedRate;
+    const sec = `Cluster fan-out to ${c.size} members, 2 nodes via Redis (Baseline column: 1 product node)`;
+    rows.push(row(sec, `server CPU per delivered msg at ${fr / 1000}k msg/s (both nodes)`, 'us', med(c.fixed, (r) => r.serverCpuPerDeliveredUs), med(single, (r) => r.serverCpuPerDeliveredUs), null, 3));
+    rows.push(row(sec, `Redis CPU per delivered msg at ${fr / 1000}k msg/s`, 'us', med(c.fixed, (r) => r.otherCpuPerDeliveredUs), null, null, 3));
+    rows.push(row(sec, `p50 at ${fr / 1000}k msg/s`, 'ms', med(c.fixed, (r) => r.latencyMs.p50), med(single, (r) => r.latencyMs.p50), null, 2));
+    rows.push(row(sec, `p99 at ${fr / 1000}k msg/s`, 'ms', med(c.fixed, (r) => r.latencyMs.p99), med(single, (r) => r.latencyMs.p99), null, 2));
+    rows.push(row(sec, `lost at ${fr / 1000}k msg/s (all runs)`, 'msgs', sum(c.fixed, (r) => r.lost), sum(single, (r) => r.lost), null, 0));
+    rows.push(row(sec, `servers' CPU at ${fr / 1000}k msg/s (nodes + Redis)`, '%', med(c.fixed, (r) => r.cpu.serverCpuPct), med(single, (r) => r.cpu.serverCpuPct), null, 0));
+    if (c.max?.length) {
+      rows.push(row(sec, 'max sustained delivered msg/s (p99 < 100 ms, 0 lost)', '/s', med(c.max, (r) => r.maxDeliveredRate), med(singleMax, (r) => r.maxDeliveredRate), null, 0));
+      rows.push(row(sec, 'p99 at that max', 'ms', med(c.max, (r) => r.atMax?.p99), med(singleMax, (r) => r.atMax?.p99), null, 1));
+    }
+    rows.push(row(sec, `room fill: joins + ${c.fill.presenceFrames} presence frames`, 's', c.fill.joinAndPresenceSeconds, null, null, 1));
+  }
   return rows;
 }
 

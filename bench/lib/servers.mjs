@@ -163,7 +163,7 @@ export class Server {
     }
   }
 
-  /** {connections, heartbeatTerminations, ...}: the admin API for the product, /stats for the baseline. */
+  /** {connections, heartbeatTerminations, ...}: the admin API for the product (this node's figures and the cluster's totals), /stats for the baseline. */
   stats() {
     const headers = this.kind === 'product' ? { authorization: `Bearer ${BENCH_ADMIN_TOKEN}` } : {};
     const pathName = this.kind === 'product' ? '/admin/stats' : '/stats';
@@ -174,7 +174,9 @@ export class Server {
         res.on('data', (c) => (body += c));
         res.on('end', () => {
           try {
-            resolve(JSON.parse(body));
+            const parsed = JSON.parse(body);
+            // The product's /admin/stats is cluster-wide since the scale-out: { total, nodes: [this node] }.
+            resolve(parsed.total && Array.isArray(parsed.nodes) ? { ...parsed.nodes[0], ...parsed.total } : parsed);
           } catch (err) {
             reject(new Error(`${this.kind} stats: ${res.statusCode} ${body.slice(0, 200)}`));
           }
@@ -205,4 +207,48 @@ export class Server {
     clearTimeout(timer);
     return result;
   }
+}
+
+/**
+ * A redis-server for the cluster scenario: loopback, a free port, no persistence, pinned to the
+ * servers' core like the product nodes. Its output goes to logs/<label>.log.
+ */
+export async function startRedis({ outDir, label, core = 0 }) {
+  const port = await new Promise((resolve, reject) => {
+    const probe = http.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port: p } = probe.address();
+      probe.close(() => resolve(p));
+    });
+  });
+  const logFile = path.join(outDir, 'logs', `${label}.log`);
+  fs.mkdirSync(path.dirname(logFile), { recursive: true });
+  const fd = fs.openSync(logFile, 'w');
+  const argv = [...launcher(core), 'redis-server', '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', path.dirname(logFile)];
+  const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', fd, fd] });
+  fs.closeSync(fd);
+  let exited = null;
+  const exit = new Promise((resolve) => child.once('exit', (code, signal) => resolve((exited = { code, signal }))));
+  child.once('error', () => (exited = { code: null, signal: null, error: true }));
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const text = fs.readFileSync(logFile, 'utf8');
+    if (text.includes('Ready to accept connections')) break;
+    if (exited || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`redis-server did not start (${JSON.stringify(exited)}; is it installed?):\n${text.slice(-1000)}`);
+    }
+    await sleep(50);
+  }
+  return {
+    pid: child.pid,
+    url: `redis://127.0.0.1:${port}`,
+    async stop() {
+      if (!exited) child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exit;
+      clearTimeout(timer);
+    },
+  };
 }

@@ -3,10 +3,16 @@
 //   a) jose.jwtVerify with the secret as Uint8Array (what src/auth/token-verifier.ts does: jose v6
 //      imports it with WebCrypto on every call and verifies with an async WebCrypto job),
 //   b) jose.jwtVerify with a CryptoKey imported once,
-//   c) node:crypto HMAC-SHA256 + timingSafeEqual, synchronous (claims checked by hand).
-// Run pinned like the server: taskset -c 0 node bench/micro/jwt-verify.mjs
+//   c) node:crypto HMAC-SHA256 + timingSafeEqual, synchronous (claims checked by hand),
+//   d) the product's own TokenVerifier.verify, from PRODUCT_DIR's dist/ (default: this repository;
+//      run `npm run build` first), to compare checkouts.
+// Run pinned like the server: taskset -c 0 node bench/micro/jwt-verify.mjs [N] [PRODUCT_DIR]
 // Reports wall time per verify and process CPU per verify (CPU includes libuv threadpool work).
 import { createHmac, timingSafeEqual, webcrypto } from 'node:crypto';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { jwtVerify, SignJWT } from 'jose';
 
 const SECRET = 'bench-secret-0123456789abcdef-0123456789abcdef';
@@ -40,6 +46,17 @@ async function measure(name, fn, n, concurrency = 32) {
 }
 
 const N = Number(process.argv[2] ?? 5000);
-await measure('a) jose, Uint8Array secret (product today)', () => jwtVerify(token, raw, opts), N);
+await measure('a) jose, Uint8Array secret (product until 2026-11)', () => jwtVerify(token, raw, opts), N);
 await measure('b) jose, CryptoKey imported once', () => jwtVerify(token, cryptoKey, opts), N);
 await measure('c) node:crypto HMAC, synchronous', async () => verifySync(token), N);
+
+const repo = path.dirname(path.dirname(path.dirname(fileURLToPath(import.meta.url))));
+const dir = path.resolve(process.argv[3] ?? repo);
+if (fs.existsSync(path.join(dir, 'dist', 'auth', 'token-verifier.js'))) {
+  const require = createRequire(path.join(dir, 'package.json'));
+  require('reflect-metadata');
+  const { loadConfig } = require(path.join(dir, 'dist', 'config', 'index.js'));
+  const { TokenVerifier } = require(path.join(dir, 'dist', 'auth', 'token-verifier.js'));
+  const verifier = new TokenVerifier(loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET, LOG_LEVEL: 'silent' }));
+  await measure(`d) TokenVerifier.verify (${path.basename(dir)})`, () => verifier.verify(token), N);
+}

@@ -8,6 +8,9 @@
 //   - lost = messages some member had not received DRAIN_MS after the last ack (or closed members).
 // The room is filled once per server (joins send presence.join to every earlier member: a fill
 // of N costs N(N-1)/2 presence frames), then grown from the first size to the next.
+// Cluster mode (scenarios/cluster.mjs): members are spread over several product nodes, the CPU is
+// the nodes' together (and Redis's, reported apart), and a window's CPU runs until every member
+// received every message (the ack only says the message reached the publisher's node and Redis).
 import { performance } from 'node:perf_hooks';
 import { connectMany, Kind, setBatchInterval } from '../lib/lean-ws.mjs';
 import { startMeter } from '../lib/proc.mjs';
@@ -21,9 +24,18 @@ const MEASURE_BATCH_MS = 50;
 let fillsInProgress = 0;
 
 export class FanoutRoom {
-  constructor(ctx, server) {
+  /**
+   * @param server the publisher's server
+   * @param options.memberServers members connect to these in turn (default: [server])
+   * @param options.otherPids processes whose CPU is metered but not counted as the server's (Redis)
+   */
+  constructor(ctx, server, { memberServers = [server], otherPids = [] } = {}) {
     this.ctx = ctx;
     this.server = server;
+    this.memberServers = memberServers;
+    this.nodeCount = memberServers.length;
+    this.meterPids = [...memberServers.map((m) => m.pid), ...otherPids];
+    this.cluster = memberServers.length > 1;
     this.members = [];
     this.publisher = null;
     this.seq = 0;
@@ -63,7 +75,7 @@ export class FanoutRoom {
     const start = this.members.length;
     const add = size - start;
     const t0 = performance.now();
-    const { clients, failures, firstError } = await connectMany(add, (i) => this.ctx.connectOptions(this.server, start + i, 'member'), {
+    const { clients, failures, firstError } = await connectMany(add, (i) => this.ctx.connectOptions(this.memberServers[(start + i) % this.nodeCount], start + i, 'member'), {
       concurrency: 64,
       prepare: (c, i) => {
         if (start + i < cfg.sampled) c.onFrame = this.onSampled;
@@ -72,7 +84,7 @@ export class FanoutRoom {
     });
     if (failures) throw new Error(`fanout ${this.server.kind}: ${failures} members failed: ${firstError?.message}`);
     const connectSeconds = (performance.now() - t0) / 1000;
-    const meter = startMeter([this.server.pid]);
+    const meter = startMeter(this.meterPids);
     const t1 = performance.now();
     const join = `{"type":"room.join","id":"j","data":{"room":"${ROOM}"}}`;
     if (fillsInProgress++ === 0) setBatchInterval(cfg.fillBatchMs);
@@ -120,7 +132,7 @@ export class FanoutRoom {
       drained,
       cpu,
     };
-    fill.serverCpuPerPresenceFrameUs = (1e6 * cpu.serverCpuSeconds[0]) / fill.presenceFrames;
+    fill.serverCpuPerPresenceFrameUs = (1e6 * this.nodesCpu(cpu)) / fill.presenceFrames;
     this.fills.push(fill);
     this.ctx.log(
       `  fill ${this.server.kind} to ${m}: connect ${connectSeconds.toFixed(1)} s, joins+presence ${fill.joinAndPresenceSeconds.toFixed(1)} s ` +
@@ -152,14 +164,15 @@ export class FanoutRoom {
     let meter;
     const t0 = performance.now() + 20;
     await runSchedule(t0, 1000 / pubRate, total, (k, scheduled) => {
-      if (k === warm) meter = startMeter([this.server.pid]);
+      if (k === warm) meter = startMeter(this.meterPids);
       this.publish(scheduled);
     });
     const sendEnd = performance.now();
     const acked = await waitFor(() => this.publisher.acks + this.publisher.errors - acks0 - errors0 >= total, 30_000, 1);
-    const cpu = meter.stop();
+    let cpu = this.cluster ? null : meter.stop();
     const ackLagMs = performance.now() - sendEnd;
-    const delivered = await waitFor(() => this.members.every((c, i) => c.closed || c.messages - base[i] >= total), cfg.drainMs, 10);
+    const delivered = await waitFor(() => this.members.every((c, i) => c.closed || c.messages - base[i] >= total), cfg.drainMs, this.cluster ? 1 : 10);
+    cpu ??= meter.stop();
     let lost = 0;
     let closedMembers = 0;
     for (let i = 0; i < n; i++) {
@@ -176,7 +189,8 @@ export class FanoutRoom {
       publishRate: pubRate,
       publishes: meas,
       achievedDeliveredRate: (meas * n) / cpu.wallSeconds,
-      serverCpuPerDeliveredUs: (1e6 * cpu.serverCpuSeconds[0]) / (meas * n),
+      serverCpuPerDeliveredUs: (1e6 * this.nodesCpu(cpu)) / (meas * n),
+      ...(this.cluster ? { otherCpuPerDeliveredUs: (1e6 * cpu.serverCpuSeconds.slice(this.nodeCount).reduce((a, b) => a + b, 0)) / (meas * n) } : {}),
       latencyMs: latency,
       lost,
       closedMembers,
@@ -238,6 +252,11 @@ export class FanoutRoom {
       bounded: !fail, // the ladder ended before any failure: the max is at least this
       steps,
     };
+  }
+
+  /** CPU seconds of the product nodes (not Redis) in a meter's result. */
+  nodesCpu(cpu) {
+    return cpu.serverCpuSeconds.slice(0, this.nodeCount).reduce((a, b) => a + b, 0);
   }
 
   async close() {

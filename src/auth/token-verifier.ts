@@ -1,9 +1,9 @@
-import { createPublicKey, KeyObject } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { errors, JWTPayload, jwtVerify, JWTVerifyGetKey, RemoteJWKSetOptions } from 'jose';
+import { errors, JWTPayload, RemoteJWKSetOptions } from 'jose';
 import { APP_CONFIG, AppConfig } from '../config';
 import { SYSTEM_SENDER } from '../protocol';
-import { JWKS_OPTIONS, JwksUnavailableError, remoteJwksKeys } from './jwks-keys';
+import { JWKS_OPTIONS, JwksUnavailableError } from './jwks-keys';
+import { JwtVerification } from './jwt-verification';
 
 /** Who a verified token says the client is. */
 export interface Identity {
@@ -24,42 +24,25 @@ export class InvalidTokenError extends Error {
 }
 
 /**
- * Verifies client JWTs. Accepts only the configured algorithm family: HS256 with JWT_SECRET, or
- * RS256/ES256 with JWT_PUBLIC_KEY or the JWT_JWKS_URL key named by `kid` (so an HS token signed
- * with a public key never verifies, and `alg: none` never does). `exp` and `sub` are required; iss/aud are checked when configured.
+ * Verifies client JWTs (keys, algorithms and claim checks: JwtVerification), then reads the
+ * identity: `sub` (1-256 characters, not "system") and the `rooms` claim.
  */
 @Injectable()
 export class TokenVerifier {
-  private readonly key: Uint8Array | KeyObject | JWTVerifyGetKey;
-  private readonly algorithms: string[];
+  private readonly jwt: JwtVerification;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() @Inject(JWKS_OPTIONS) jwksOptions?: RemoteJWKSetOptions,
   ) {
-    const { secret, publicKeyPem, jwksUrl } = config.jwt;
-    if (jwksUrl) {
-      // Asymmetric only: a JWK Set is public, so an HS256 token "signed" with one of its keys proves nothing.
-      this.key = remoteJwksKeys(jwksUrl, jwksOptions);
-      this.algorithms = ['RS256', 'ES256'];
-    } else if (publicKeyPem) {
-      this.key = createPublicKey(publicKeyPem);
-      this.algorithms = [this.key.asymmetricKeyType === 'ec' ? 'ES256' : 'RS256'];
-    } else if (secret) {
-      this.key = secret;
-      this.algorithms = ['HS256'];
-    } else {
-      throw new Error('TokenVerifier: no JWT key configured');
-    }
+    this.jwt = new JwtVerification(config.jwt, jwksOptions);
   }
 
   async verify(token: string | undefined): Promise<Identity> {
     if (!token) throw new InvalidTokenError('missing');
     let payload: JWTPayload;
     try {
-      const options = { algorithms: this.algorithms, issuer: this.config.jwt.issuer, audience: this.config.jwt.audience, requiredClaims: ['exp', 'sub'] };
-      // Two overloads of jwtVerify: a fixed key, or a function that picks one from the JWKS by kid.
-      ({ payload } = typeof this.key === 'function' ? await jwtVerify(token, this.key, options) : await jwtVerify(token, this.key, options));
+      payload = await this.jwt.verify(token);
     } catch (err) {
       throw new InvalidTokenError(err instanceof errors.JWTExpired ? 'expired' : err instanceof JwksUnavailableError ? 'unavailable' : 'invalid');
     }

@@ -2,15 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { CloseCode } from '../protocol';
 import { ConnectionRegistry } from '../registry/connection-registry.service';
 import { Session } from '../registry/session';
-import { OutboundService } from './outbound.service';
+import { OutboundService, PreparedFrame } from './outbound.service';
 
-/**
- * Delivers one encoded frame to many sessions of this node. The frame is serialized once by the
- * caller; each recipient costs one socket write.
- */
 /** Live frames one session may have held while its recovery reads the history store. */
 export const MAX_HELD_FRAMES = 10_000;
 
+/**
+ * Delivers one encoded frame to many sessions of this node. The frame is serialized once by the
+ * caller and framed once here; each recipient costs one socket write of the same Buffer.
+ */
 @Injectable()
 export class FanoutService {
   constructor(
@@ -24,6 +24,7 @@ export class FanoutService {
    */
   toRoom(room: string, encoded: Buffer, except?: Session, offset?: number): number {
     let delivered = 0;
+    const frame = new PreparedFrame(encoded);
     for (const session of this.registry.inRoom(room)) {
       if (session === except) continue;
       const held = session.recovering?.get(room);
@@ -31,23 +32,23 @@ export class FanoutService {
         if (held.length >= MAX_HELD_FRAMES) this.outbound.close(session, CloseCode.SlowConsumer, 'slow consumer');
         else held.push({ offset, frame: encoded });
         delivered++;
-      } else if (this.outbound.write(session, encoded)) delivered++;
+      } else if (this.outbound.writePrepared(session, frame)) delivered++;
     }
     return delivered;
   }
 
   toUser(userId: string, encoded: Buffer): number {
-    return this.toEach(this.registry.ofUser(userId), encoded);
+    return this.toEach(this.registry.ofUser(userId), new PreparedFrame(encoded));
   }
 
   toAll(encoded: Buffer): number {
-    return this.toEach(this.registry.all(), encoded);
+    return this.toEach(this.registry.all(), new PreparedFrame(encoded));
   }
 
-  private toEach(sessions: Iterable<Session>, encoded: Buffer): number {
+  private toEach(sessions: Iterable<Session>, frame: PreparedFrame): number {
     let delivered = 0;
     for (const session of sessions) {
-      if (this.outbound.write(session, encoded)) delivered++;
+      if (this.outbound.writePrepared(session, frame)) delivered++;
     }
     return delivered;
   }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
 import { APP_CONFIG, AppConfig } from '../config';
 import { GatewayMetrics } from '../metrics/gateway.metrics';
@@ -11,6 +12,67 @@ import { Session } from '../registry/session';
 export const CLOSE_GRACE_MS = 2000;
 
 const TEXT = { binary: false } as const;
+
+/**
+ * One server frame for many sockets: a server-to-client frame is unmasked, so its bytes are the
+ * same for every recipient. The WebSocket frame (header + payload) is built once, on first use,
+ * and that one Buffer is written to each socket (docs/performance.md, finding 4).
+ */
+export class PreparedFrame {
+  private framed?: Buffer;
+
+  constructor(readonly payload: Buffer) {}
+
+  /** The complete text frame, FIN set, unmasked, uncompressed. */
+  get bytes(): Buffer {
+    return (this.framed ??= textFrame(this.payload));
+  }
+}
+
+/** RFC 6455 section 5.2: FIN + text opcode, no mask, then the 7, 7+16 or 7+64-bit payload length. */
+export function textFrame(payload: Buffer): Buffer {
+  const length = payload.length;
+  const header = length < 126 ? 2 : length < 65536 ? 4 : 10;
+  const frame = Buffer.allocUnsafe(header + length);
+  frame[0] = 0x81;
+  if (length < 126) {
+    frame[1] = length;
+  } else if (length < 65536) {
+    frame[1] = 126;
+    frame.writeUInt16BE(length, 2);
+  } else {
+    frame[1] = 127;
+    frame.writeUInt32BE(Math.floor(length / 2 ** 32), 2);
+    frame.writeUInt32BE(length >>> 0, 6);
+  }
+  payload.copy(frame, header);
+  return frame;
+}
+
+/** The parts of ws's WebSocket (8.x) that writing a prepared frame relies on. */
+interface WsInternals {
+  _socket?: Socket | null;
+  _sender?: { _state: number; _queue: unknown[] } | null;
+  _extensions?: Record<string, unknown>;
+}
+
+/** ws's Sender state when it is not waiting for a deflate or a Blob (and so queues nothing). */
+const SENDER_IDLE = 0;
+
+/**
+ * The TCP socket of a ws WebSocket when a frame may be written to it directly: nothing queued in
+ * ws's Sender (it queues only while compressing or reading a Blob) and no permessage-deflate (the
+ * server disables it; with it, frames must keep ws's order through its queue). Else undefined, and
+ * the frame goes through ws.send. ws is pinned (8.23) and a test covers these internals.
+ */
+export function writableSocketOf(ws: WebSocket): Socket | undefined {
+  const internals = ws as unknown as WsInternals;
+  const socket = internals._socket;
+  const sender = internals._sender;
+  if (!socket || !sender || sender._state !== SENDER_IDLE || sender._queue.length > 0) return undefined;
+  if (internals._extensions?.['permessage-deflate'] !== undefined) return undefined;
+  return socket.destroyed ? undefined : socket;
+}
 
 /**
  * The only way frames leave the server. Enforces the slow-consumer bound: a socket whose unsent
@@ -36,6 +98,27 @@ export class OutboundService {
     if (session.closing || socket.readyState !== WebSocket.OPEN) return false;
     socket.send(encoded, TEXT);
     this.traffic.frameOut(encoded);
+    return this.withinBound(session);
+  }
+
+  /**
+   * write() for a frame going to many sessions: the prepared WebSocket frame is written to the TCP
+   * socket as it is, with the same checks before and the same slow-consumer bound after (ws's
+   * bufferedAmount counts the socket's unsent bytes, so it sees these writes too).
+   */
+  writePrepared(session: Session, frame: PreparedFrame): boolean {
+    const socket = session.socket;
+    if (session.closing || socket.readyState !== WebSocket.OPEN) return false;
+    const raw = writableSocketOf(socket);
+    if (raw) raw.write(frame.bytes);
+    else socket.send(frame.payload, TEXT);
+    this.traffic.frameOut(frame.payload);
+    return this.withinBound(session);
+  }
+
+  /** Closes a session whose unsent bytes passed the bound (4008); returns whether it is within. */
+  private withinBound(session: Session): boolean {
+    const socket = session.socket;
     if (socket.bufferedAmount > this.maxBuffered) {
       this.logger.warn({ sessionId: session.id, bufferedBytes: socket.bufferedAmount }, 'slow consumer');
       this.close(session, CloseCode.SlowConsumer, 'slow consumer');

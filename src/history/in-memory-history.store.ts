@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { encodeFrame, HistoryPage, RoomMessageData, ServerMessageType, StreamPosition } from '../protocol';
-import { HistoryLimits, HistoryStore, NewRoomMessage, StoredMessage } from './history-store';
+import { encodeFrame, HistoryPage, ServerMessageType, StreamPosition } from '../protocol';
+import { HistoryLimits, HistoryStore, NewRoomMessage, roomMessageData, StoredMessage } from './history-store';
 
 /** Bookkeeping bytes charged per stream, so that empty streams count against the cap too. */
 const STREAM_OVERHEAD_BYTES = 256;
@@ -33,7 +33,7 @@ export class InMemoryHistoryStore implements HistoryStore {
 
   async append(room: string, message: NewRoomMessage): Promise<StoredMessage> {
     const stream = this.touch(room);
-    const data: RoomMessageData = { ...message, offset: stream.offset + 1, epoch: stream.epoch };
+    const data = roomMessageData(message, stream.offset + 1, stream.epoch);
     const frame = encodeFrame({ type: ServerMessageType.Message, data });
     stream.offset = data.offset;
     stream.entries.push({ data, frame, expiresAt: this.now() + this.limits.ttlMs });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Channel } from '../bus/bus-codec';
 import { HistoryPage, RoomMessageData, StreamPosition } from '../protocol';
 import type { RedisClients } from '../redis/redis-clients';
-import { HistoryLimits, HistoryStore, NewRoomMessage, StoredMessage } from './history-store';
+import { HistoryLimits, HistoryStore, NewRoomMessage, roomMessageData, StoredMessage } from './history-store';
 import { APPEND, PAGE, POSITION, SINCE } from './redis-history.scripts';
 
 /** Stream metadata (epoch and offset) outlives the messages, so an idle room keeps its position. */
@@ -28,8 +28,7 @@ export class RedisHistoryStore implements HistoryStore {
     // The script completes the frame with the offset and epoch it assigns.
     const head = JSON.stringify({ type: 'message', data: message }).slice(0, -2);
     const [offset, epoch, frame] = (await this.redis.command.eval(APPEND, 2, ...keys(room), newEpoch(), head, this.limits.sizePerRoom, this.limits.ttlMs, Date.now(), this.metaTtlMs, Channel.room(room))) as [number, string, string];
-    const data: RoomMessageData = { ...message, offset, epoch };
-    return { data, frame: Buffer.from(frame) };
+    return { data: roomMessageData(message, offset, epoch), frame: Buffer.from(frame) };
   }
 
   async position(room: string): Promise<StreamPosition> {

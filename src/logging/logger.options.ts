@@ -2,18 +2,25 @@ import type { IncomingMessage } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import { AppConfig } from '../config';
 import { redactUrl } from '../gateway/upgrade-request';
+import type { BufferedLogStream } from './buffered-log-stream';
 
-/** JSON logs with pino; query strings (which may hold tokens) and credentials never reach them. */
-export function loggerOptions(config: AppConfig): Params {
+/**
+ * JSON logs with pino to stdout, batched (BufferedLogStream); query strings (which may hold
+ * tokens) and credentials never reach them.
+ */
+export function loggerOptions(config: AppConfig, stream: BufferedLogStream): Params {
   return {
-    pinoHttp: {
-      level: config.logLevel,
-      // Probes and scrapes arrive every few seconds and say nothing: no request line for them.
-      autoLogging: { ignore: (req) => /^\/(health|metrics)(\/|\?|$)/.test(req.url ?? '') },
-      redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["sec-websocket-protocol"]'],
-      serializers: {
-        req: (req: IncomingMessage & { id?: unknown }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
+    pinoHttp: [
+      {
+        level: config.logLevel,
+        // Probes and scrapes arrive every few seconds and say nothing: no request line for them.
+        autoLogging: { ignore: (req) => /^\/(health|metrics)(\/|\?|$)/.test(req.url ?? '') },
+        redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["sec-websocket-protocol"]'],
+        serializers: {
+          req: (req: IncomingMessage & { id?: unknown }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
+        },
       },
-    },
+      stream,
+    ],
   };
 }

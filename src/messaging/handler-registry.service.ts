@@ -1,9 +1,12 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
+import { GUARDS_METADATA, INTERCEPTORS_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, ExternalContextCreator, MetadataScanner, Reflector } from '@nestjs/core';
-
+import { isObservable, lastValueFrom } from 'rxjs';
+import { ActivityInterceptor } from '../heartbeat/activity.interceptor';
 import { ServerMessageType } from '../protocol';
 import { Session } from '../registry/session';
 import { MESSAGE_HANDLER, MessageHandlerOptions } from './message-handler.decorator';
+import { preparePayloadValidator } from './payload-validator';
 
 export interface RegisteredHandler {
   type: string;
@@ -11,11 +14,27 @@ export interface RegisteredHandler {
   replyType: string;
   /** The method wrapped with its guards and interceptors. */
   invoke: (session: Session, payload: object) => Promise<unknown>;
+  /** `direct`: no guard or interceptor applies but ActivityInterceptor, whose job invoke does inline. */
+  via: 'direct' | 'nest';
+}
+
+/** The global enhancers Nest applies to every handler (ApplicationConfig, which is not injectable). */
+interface GlobalEnhancers {
+  getGlobalGuards(): unknown[];
+  getGlobalRequestGuards(): unknown[];
+  getGlobalInterceptors(): unknown[];
+  getGlobalRequestInterceptors(): unknown[];
 }
 
 /**
  * Finds every @MessageHandler method in the application, built-in or from a user's module, and
  * wraps it with Nest's guards and interceptors, so all types are dispatched the same way.
+ *
+ * Nest's wrapper (ExternalContextCreator: guards, interceptors, an rxjs chain per call) costs about
+ * as much as the handler itself, so a handler to which no guard and no interceptor applies except
+ * the global ActivityInterceptor is called directly, recording the activity the way the
+ * interceptor does. A handler that declares @UseGuards or @UseInterceptors (on its class or
+ * method), or any other global guard or interceptor, keeps Nest's wrapper.
  */
 @Injectable()
 export class HandlerRegistry implements OnModuleInit {
@@ -53,22 +72,47 @@ export class HandlerRegistry implements OnModuleInit {
     if (this.handlers.has(options.type)) {
       throw new Error(`Two handlers for message type "${options.type}" (${instance.constructor.name}.${methodName})`);
     }
-    const invoke = this.contextCreator.create(
-      instance,
-      method,
-      methodName,
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      { guards: true, interceptors: true, filters: false },
-      'ws',
-    );
+    preparePayloadValidator(options.dto);
+    const direct = !this.declaresEnhancers(instance, method) && this.onlyActivityIsGlobal();
+    const invoke = direct
+      ? directInvoker(instance, method)
+      : this.contextCreator.create(instance, method, methodName, undefined, undefined, undefined, undefined, { guards: true, interceptors: true, filters: false }, 'ws');
     this.handlers.set(options.type, {
       type: options.type,
       dto: options.dto,
       replyType: options.replyType ?? ServerMessageType.Ack,
       invoke,
+      via: direct ? 'direct' : 'nest',
     });
   }
+
+  private declaresEnhancers(instance: object, method: Function): boolean {
+    const declared = (key: string) => [method, instance.constructor].some((target) => ((Reflect.getMetadata(key, target) as unknown[] | undefined) ?? []).length > 0);
+    return declared(GUARDS_METADATA) || declared(INTERCEPTORS_METADATA);
+  }
+
+  /** Whether the global enhancers are ActivityInterceptor alone; when they cannot be read, no. */
+  private onlyActivityIsGlobal(): boolean {
+    const config = (this.contextCreator as unknown as { guardsContextCreator?: { config?: Partial<GlobalEnhancers> } }).guardsContextCreator?.config;
+    if (!config?.getGlobalGuards || !config.getGlobalRequestGuards || !config.getGlobalInterceptors || !config.getGlobalRequestInterceptors) return false;
+    return (
+      config.getGlobalGuards().length === 0 &&
+      config.getGlobalRequestGuards().length === 0 &&
+      config.getGlobalRequestInterceptors().length === 0 &&
+      config.getGlobalInterceptors().every((i) => i instanceof ActivityInterceptor)
+    );
+  }
+}
+
+/** The handler called as ExternalContextCreator would with ActivityInterceptor alone: the same result, rejection for a throw. */
+function directInvoker(instance: object, method: (...args: unknown[]) => unknown): RegisteredHandler['invoke'] {
+  return (session, payload) => {
+    session.lastActivityAt = Date.now();
+    try {
+      const result = method.call(instance, session, payload);
+      return isObservable(result) ? lastValueFrom(result) : Promise.resolve(result);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  };
 }

@@ -1,12 +1,16 @@
 import 'reflect-metadata';
-import { Type } from 'class-transformer';
-import { IsInt, IsString, ValidateNested } from 'class-validator';
-import { ErrorCode, ErrorDetail } from '../protocol';
+import { plainToInstance, Transform, Type } from 'class-transformer';
+import { IsEmail, IsInt, IsObject, IsOptional, IsString, validateSync, ValidateNested } from 'class-validator';
+import { ErrorCode, ErrorDetail, HISTORY_PAGE_MAX } from '../protocol';
+import { DtoShape } from './dto-shape';
+import { AuthRefreshDto } from './dto/auth-refresh.dto';
 import { DirectSendDto } from './dto/direct-send.dto';
 import { EmptyDto } from './dto/empty.dto';
+import { RoomHistoryDto } from './dto/room-history.dto';
+import { RoomJoinDto, StreamPositionDto } from './dto/room-join.dto';
 import { RoomDto, RoomPublishDto } from './dto/room.dto';
 import { MessageError } from './message-error';
-import { validatePayload } from './payload-validator';
+import { preparePayloadValidator, validatePayload } from './payload-validator';
 
 const ROOM_RULE = 'room must be 1-128 characters of A-Z a-z 0-9 : _ . -';
 const BODY_RULE = 'body is required (any JSON value)';
@@ -169,5 +173,157 @@ describe('validatePayload', () => {
         { field: 'inner.*', constraints: ['unknown property; accepted: name'] },
       ]);
     });
+  });
+});
+
+describe('validatePayload: keys named like Object.prototype members (reliability F1, F3)', () => {
+  const ROOM_UNKNOWN = { field: '*', constraints: ['unknown property; accepted: room'] };
+
+  it.each(['toString', 'valueOf', 'hasOwnProperty', 'constructor', 'isPrototypeOf', 'toLocaleString'])('refuses "%s" as an unknown property (F3)', (key) => {
+    expect(failure(RoomDto, { room: 'lobby', [key]: 1 })).toEqual([ROOM_UNKNOWN]);
+    expect(failure(EmptyDto, { [key]: 1 })).toEqual([{ field: '*', constraints: ['unknown property; data must be empty'] }]);
+  });
+
+  it.each<Record<string, unknown>>([{ constructor: 'Bob' }, { constructor: { constructor: 1 } }, { toString: 'x' }])('refuses %p in a nested DTO with VALIDATION_FAILED, not INTERNAL (F1)', (extra) => {
+    expect(failure(RoomJoinDto, { room: 'lobby', since: { offset: 0, epoch: 'e', ...extra } })).toEqual([
+      { field: 'since.*', constraints: ['unknown property; accepted: epoch, offset'] },
+    ]);
+  });
+
+  it('answers VALIDATION_FAILED for an object with a constructor key where a number is expected (F1)', () => {
+    const details = failure(RoomHistoryDto, { room: 'lobby', limit: { constructor: 'x' } });
+    expect(details.map((d) => d.field)).toEqual(['limit']);
+  });
+
+  it('accepts an object with a constructor key where any object is accepted', () => {
+    class Meta {
+      @IsObject()
+      meta!: object;
+    }
+    expect(validatePayload(Meta, { meta: { constructor: 'Bob' } })).toEqual({ meta: { constructor: 'Bob' } });
+  });
+
+  it('keeps a constructor key in a raw JSON body', () => {
+    expect(validatePayload(RoomPublishDto, { room: 'lobby', body: { constructor: 'Bob', toString: 1 } })).toEqual({
+      room: 'lobby',
+      body: { constructor: 'Bob', toString: 1 },
+    });
+  });
+});
+
+describe('the compiled checker agrees with class-validator', () => {
+  /** class-validator's verdict on its own, the way validatePayload worked before the fast path. */
+  function classValidatorAccepts(dto: new () => object, data: Record<string, unknown>): boolean {
+    return validateSync(plainToInstance(dto, data), { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: false }).length === 0;
+  }
+
+  const accepts = (fn: () => unknown) => {
+    try {
+      fn();
+      return true;
+    } catch (err) {
+      if (err instanceof MessageError) return false;
+      throw err;
+    }
+  };
+
+  const cases: [new () => object, Record<string, unknown>][] = [
+    [RoomDto, { room: 'lobby' }],
+    [RoomDto, { room: '' }],
+    [RoomDto, { room: 'r'.repeat(128) }],
+    [RoomDto, { room: 'r'.repeat(129) }],
+    [RoomDto, { room: 'a b' }],
+    [RoomDto, { room: 1 }],
+    [RoomDto, { room: null }],
+    [RoomDto, {}],
+    [RoomDto, { room: 'lobby', x: 1 }],
+    [RoomPublishDto, { room: 'lobby', body: null }],
+    [RoomPublishDto, { room: 'lobby', body: 0 }],
+    [RoomPublishDto, { room: 'lobby' }],
+    [DirectSendDto, { to: 'bob', body: 1 }],
+    [DirectSendDto, { to: '', body: 1 }],
+    [DirectSendDto, { to: 'u'.repeat(256), body: 1 }],
+    [DirectSendDto, { to: 'u'.repeat(257), body: 1 }],
+    [DirectSendDto, { to: '😀', body: 1 }],
+    [DirectSendDto, { to: '😀'.repeat(200), body: 1 }],
+    [DirectSendDto, { to: '😀'.repeat(129), body: 1 }],
+    [AuthRefreshDto, { token: 'a.b.c' }],
+    [AuthRefreshDto, { token: '' }],
+    [AuthRefreshDto, { token: 7 }],
+    [RoomHistoryDto, { room: 'lobby' }],
+    [RoomHistoryDto, { room: 'lobby', limit: 1 }],
+    [RoomHistoryDto, { room: 'lobby', limit: HISTORY_PAGE_MAX }],
+    [RoomHistoryDto, { room: 'lobby', limit: HISTORY_PAGE_MAX + 1 }],
+    [RoomHistoryDto, { room: 'lobby', limit: 0 }],
+    [RoomHistoryDto, { room: 'lobby', limit: 1.5 }],
+    [RoomHistoryDto, { room: 'lobby', limit: '5' }],
+    [RoomHistoryDto, { room: 'lobby', limit: null, before: null }],
+    [RoomHistoryDto, { room: 'lobby', before: 0 }],
+    [RoomHistoryDto, { room: 'lobby', before: 10 }],
+    [RoomJoinDto, { room: 'lobby' }],
+    [RoomJoinDto, { room: 'lobby', since: null }],
+    [RoomJoinDto, { room: 'lobby', since: { offset: 0, epoch: 'e' } }],
+    [RoomJoinDto, { room: 'lobby', since: { offset: -1, epoch: 'e' } }],
+    [RoomJoinDto, { room: 'lobby', since: { offset: 0, epoch: '' } }],
+    [RoomJoinDto, { room: 'lobby', since: { offset: 0 } }],
+    [RoomJoinDto, { room: 'lobby', since: { offset: 0, epoch: 'e', x: 1 } }],
+    [RoomJoinDto, { room: 'lobby', since: 5 }],
+    [RoomJoinDto, { room: 'lobby', since: 'x' }],
+    [RoomJoinDto, { room: 'lobby', since: [] }],
+    [RoomJoinDto, { room: 'lobby', since: [{ offset: 0, epoch: 'e' }] }],
+    [EmptyDto, {}],
+    [EmptyDto, { a: 1 }],
+  ];
+
+  it('compiles every built-in DTO', () => {
+    for (const dto of [RoomDto, RoomPublishDto, DirectSendDto, AuthRefreshDto, RoomHistoryDto, RoomJoinDto, StreamPositionDto, EmptyDto]) {
+      expect(preparePayloadValidator(dto)).toBe(true);
+    }
+  });
+
+  it.each(cases.map(([dto, data]) => [dto.name, JSON.stringify(data), dto, data] as const))('%s %s', (_name, _json, dto, data) => {
+    const fast = DtoShape.of(dto).tryBuild(data);
+    const accepted = classValidatorAccepts(dto, data);
+    // The fast path never accepts what class-validator refuses, and takes every valid payload but
+    // arrays in place of a nested DTO (class-validator's verdict on those stands).
+    expect(fast !== undefined).toBe(accepted && !Object.values(data).some(Array.isArray));
+    expect(accepts(() => validatePayload(dto, data))).toBe(accepted);
+    if (fast !== undefined) {
+      expect(fast).toBeInstanceOf(dto);
+      expect(fast).toEqual(plainToInstance(dto, data));
+    }
+  });
+
+  it('builds nested DTO instances', () => {
+    const dto = DtoShape.of(RoomJoinDto).tryBuild({ room: 'lobby', since: { offset: 3, epoch: 'e' } }) as RoomJoinDto;
+    expect(dto.since).toBeInstanceOf(StreamPositionDto);
+  });
+
+  it('leaves DTOs with other decorators to class-validator, which still validates them', () => {
+    class Email {
+      @IsEmail()
+      email!: string;
+    }
+    class Trimmed {
+      @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+      @IsString()
+      name!: string;
+    }
+    expect(preparePayloadValidator(Email)).toBe(false);
+    expect(preparePayloadValidator(Trimmed)).toBe(false);
+    expect(validatePayload(Email, { email: 'a@b.org' })).toEqual({ email: 'a@b.org' });
+    expect(failure(Email, { email: 'nope' }).map((d) => d.field)).toEqual(['email']);
+    expect(validatePayload(Trimmed, { name: '  x ' })).toEqual({ name: 'x' });
+  });
+
+  it('keeps class defaults for absent optional properties', () => {
+    class WithDefault {
+      @IsOptional()
+      @IsInt()
+      limit: number = 7;
+    }
+    expect(preparePayloadValidator(WithDefault)).toBe(true);
+    expect(validatePayload(WithDefault, {})).toEqual({ limit: 7 });
+    expect(failure(WithDefault, { limit: 'x' }).map((d) => d.field)).toEqual(['limit']);
   });
 });

@@ -52,6 +52,14 @@ export function describeHistoryStoreContract(name: string, factory: StoreFactory
       expect(data).toMatchObject({ room, from: 'alice', body: { text: 'hi', n: [1, null] }, offset: 1 });
     });
 
+    it('stores exactly the message fields and the position, in the frame\'s key order', async () => {
+      const store = await open();
+      const room = freshRoom();
+      const { data, frame } = await store.append(room, message(room, { constructor: 'Bob' }));
+      expect(Object.keys(data)).toEqual(['room', 'messageId', 'from', 'body', 'ts', 'offset', 'epoch']);
+      expect(frame.toString()).toBe(JSON.stringify({ type: 'message', data }));
+    });
+
     it('gives concurrent appends unique, contiguous offsets', async () => {
       const store = await open({ sizePerRoom: 500 });
       const room = freshRoom();

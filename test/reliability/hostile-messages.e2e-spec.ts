@@ -58,13 +58,6 @@ function echoedId(text: string): string | undefined {
 
 const countBy = (ids: (string | undefined)[]) => ids.reduce((m, id) => m.set(id, (m.get(id) ?? 0) + 1), new Map<string | undefined, number>());
 
-/**
- * KNOWN BUG (docs/reliability.md, finding F1): class-transformer throws on a nested object with an
- * own `constructor` key ({"body":{"constructor":1}}), so the pipeline answers INTERNAL (and logs a
- * stack). Until src/messaging/payload-validator.ts is fixed, such frames may get INTERNAL; any
- * other INTERNAL fails the property.
- */
-const hitsKnownBug = (f: HostileFrame) => /"constructor":(?!null)/.test(f.text);
 
 function checkReplies(frames: HostileFrame[], got: Frame[]): void {
   expect(got).toHaveLength(frames.length);
@@ -78,10 +71,9 @@ function checkReplies(frames: HostileFrame[], got: Frame[]): void {
   }
   // Nothing here runs a throwing handler: INTERNAL is a bug the fuzzer found.
   const internal = got.filter((r) => r.type === 'error' && r.data.code === 'INTERNAL').length;
-  expect(internal).toBeLessThanOrEqual(frames.filter(hitsKnownBug).length);
-  knownBugHits += internal;
+  // (F1: a `constructor` key anywhere in `data` used to answer INTERNAL; it no longer does.)
+  expect(internal).toBe(0);
 }
-let knownBugHits = 0;
 
 describe('hostile envelopes (fast-check)', () => {
   it('answers thousands of generated frames once each, with documented errors and no echo', async () => {
@@ -98,7 +90,7 @@ describe('hostile envelopes (fast-check)', () => {
     expect(sent).toBeGreaterThan(2000);
     expect(client.socket.readyState).toBe(client.socket.OPEN);
     await client.close();
-    process.stdout.write(`hostile envelopes: ${sent} frames, one reply each; INTERNAL from known bug F1: ${knownBugHits}\n`);
+    process.stdout.write(`hostile envelopes: ${sent} frames, one reply each, no INTERNAL\n`);
   }, 120000);
 
   it('survives 5,000 generated frames sent at once, without waiting for replies', async () => {
@@ -115,13 +107,29 @@ describe('hostile envelopes (fast-check)', () => {
   });
 });
 
-describe('F1 regression: a message body with a constructor key', () => {
+describe('F1 and F3 regressions: keys named like Object.prototype members', () => {
   it('is acked and delivered as sent', async () => {
     const client = await connect(server.wsUrl, { token: await mintToken({ sub: 'builder' }) });
     await client.request('room.join', { room: 'public:f1' });
     const body = { constructor: 'Bob', nested: { constructor: { prototype: 1 } } };
     expect((await client.request('room.publish', { room: 'public:f1', body })).type).toBe('ack');
     expect((await client.nextOfType('message')).data.body).toEqual(body);
+    await client.close();
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    ['room.join', { room: 'public:f1', since: { offset: 0, epoch: 'e', constructor: 'Bob' } }, 'since.*'],
+    ['room.join', { room: 'public:f1', constructor: { a: 1 } }, '*'],
+    ['room.history', { room: 'public:f1', limit: { constructor: 1 } }, 'limit'],
+    ['ping', { valueOf: 1 }, '*'],
+    ['ping', { toString: 'x' }, '*'],
+    ['room.leave', { room: 'public:f1', hasOwnProperty: true }, '*'],
+  ])('%s with %j answers VALIDATION_FAILED on %s', async (type, data, field) => {
+    const client = await connect(server.wsUrl, { token: await mintToken({ sub: 'prototype-keys' }) });
+    const reply = await client.request(type, data);
+    expect(reply.type).toBe('error');
+    expect(reply.data.code).toBe('VALIDATION_FAILED');
+    expect(reply.data.details.map((d: { field: string }) => d.field)).toContain(field);
     await client.close();
   });
 });
