@@ -29,6 +29,8 @@ export function productEnv(logLevel) {
     RATE_LIMIT_PER_SEC: '1000000',
     RATE_LIMIT_BURST: '1000000',
     MAX_CONNECTIONS_PER_USER: '100000',
+    // Every generated client comes from 127.0.0.1: the per-address limit (default 1000) would refuse them.
+    MAX_CONNECTIONS_PER_IP: '100000',
   };
 }
 
