@@ -109,6 +109,9 @@ it('soak', async () => {
   log(`end: ${next} cycles in ${Math.round((Date.now() - started) / 1000)} s ${JSON.stringify(tally.done)}; ${report.published} live publishes acked, ${report.missing} deliveries missing; ` +
     `cycle own-message misses ${tally.undelivered}; wrong closes ${tally.wrongCloses.length}; failures ${failures.length} ${failures.slice(0, 3).join(' | ')}; ` +
     `stats ${JSON.stringify(end.stats)}; resources ${JSON.stringify(end.dump.resources)} (idle ${JSON.stringify(idle.dump.resources)}); timers ${end.dump.timers} (idle ${idle.dump.timers}); heapUsed ${(end.dump.memory.heapUsed / MiB).toFixed(1)} MiB`);
+  // The server's own account of sweeps that found many peers silent at once (logged at warn).
+  const sweeps = server.output().split('\n').filter((l) => l.includes('heartbeat sweep'));
+  log(`server sweeps logged: ${sweeps.length}${sweeps.slice(0, 10).map((l) => `\n  ${l}`).join('')}`);
   expect(problems).toEqual([]);
   expect(report).toMatchObject({ open: LIVE, closes: [], missing: 0 });
   expect(failures).toEqual([]);
