@@ -85,6 +85,57 @@ describe('heartbeats under an event-loop stall', () => {
   }, 20000);
 });
 
+describe('heartbeats when a ping round ends late (finding F5)', () => {
+  const startServer = serversPerTest();
+
+  // The soak's mass terminations of live peers, made deterministic. A ping round that takes 90 ms
+  // (a busy or descheduled server) put the sweep's due time (end of the round + 400 ms, before
+  // the fix) 10 ms before the next round (start + 500 ms); a 40 ms block over both due times makes one timers
+  // phase run the sweep's timer (20 ms late: within the stall tolerance, so it queues the check)
+  // and then the next ping round. The clients are stopped (SIGSTOP) for 50 ms over that round, as
+  // a busy client machine would be slow: before the fix, the check ran right after that round,
+  // before its pongs could arrive, and terminated every peer although each answered every ping.
+  it('terminates no live peer when the next ping goes out between the sweep timer and its check', async () => {
+    const server = await startServer({ HEARTBEAT_INTERVAL_MS: '500', HEARTBEAT_TIMEOUT_MS: '400', MAX_CONNECTIONS_PER_USER: '1000' });
+    const heartbeat = server.app.get(HeartbeatService) as unknown as { pingAll(): void };
+    const pingAll = heartbeat.pingAll.bind(heartbeat);
+    const clients = spawn(process.execPath, [join(__dirname, '../support/hold-clients.js'), server.wsUrl, await mintToken({ sub: 'held' }), '50', '6000']);
+    let report = '';
+    clients.stdout.on('data', (chunk) => (report += chunk));
+    // The slow round: the registry's iteration (pinging every session) ends 90 ms after it began.
+    const registry = server.app.get(ConnectionRegistry);
+    const all = registry.all.bind(registry);
+    let slowUntil = 0;
+    registry.all = function* () {
+      yield* all();
+      while (Date.now() < slowUntil);
+      slowUntil = 0;
+    };
+    let rounds = 0;
+    heartbeat.pingAll = () => {
+      const start = Date.now();
+      if (!report.includes('ready') || rounds >= 6) return pingAll();
+      if (rounds++ % 2 === 1) {
+        // The colliding round.
+        clients.kill('SIGSTOP');
+        pingAll();
+        setTimeout(() => clients.kill('SIGCONT'), 50);
+        return;
+      }
+      slowUntil = start + 90;
+      pingAll();
+      setTimeout(() => {
+        while (Date.now() < start + 510);
+      }, start + 470 - Date.now());
+    };
+    await new Promise((resolve) => clients.once('exit', resolve));
+    expect(rounds).toBe(6);
+    expect(report).toContain('ready');
+    expect(report).not.toContain('closed');
+    expect(report).toContain('open 50');
+  }, 20000);
+});
+
 describe('registry hygiene', () => {
   const startServer = serversPerTest();
 
