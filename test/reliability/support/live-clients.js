@@ -43,10 +43,12 @@ const clients = Array.from({ length: Number(count) }, (_, i) => {
     if (!closing) {
       const now = Date.now();
       closes.push(code), closedAt.push(now);
-      closeDetails.push({ code, at: now, sinceLastPingMs: now - client.lastPingAt, lastPingDelayMs: client.lastPingDelay, sinceLastFrameMs: now - client.lastFrameAt });
+      closeDetails.push({ code, at: now, sinceLastPingMs: now - client.lastPingAt, lastPingDelayMs: client.lastPingDelay, sinceLastFrameMs: now - client.lastFrameAt, error: client.error });
     }
   });
-  socket.on('error', () => undefined);
+  // ECONNRESET before a server-side termination's 1006: the server destroyed a socket with unread
+  // data in its receive buffer (Linux then sends RST, not FIN), e.g. a pong it never read.
+  socket.on('error', (err) => (client.error = err.code ?? err.message));
   return client;
 });
 
@@ -95,7 +97,9 @@ commands.on('line', (line) => {
       const lagMs = { p99: Math.round(lag.percentile(99) / 1e6), max: Math.round(lag.max / 1e6) };
       const closeSpanMs = closedAt.length ? Math.max(...closedAt) - Math.min(...closedAt) : 0;
       const firstCloses = closeDetails.slice(0, 5);
-      console.log(`REPORT ${JSON.stringify({ open: clients.filter((c) => c.socket.readyState === WebSocket.OPEN).length, closes, closeSpanMs, published, missing, lagMs, pingDelayMs: pingDelayStats(), firstCloses })}`);
+      const closeErrors = {};
+      for (const d of closeDetails) closeErrors[d.error ?? 'none'] = (closeErrors[d.error ?? 'none'] ?? 0) + 1;
+      console.log(`REPORT ${JSON.stringify({ open: clients.filter((c) => c.socket.readyState === WebSocket.OPEN).length, closes, closeSpanMs, published, missing, lagMs, pingDelayMs: pingDelayStats(), closeErrors, firstCloses })}`);
     };
     waitIdle();
   }
