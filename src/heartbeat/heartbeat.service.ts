@@ -99,12 +99,21 @@ export class HeartbeatService implements OnApplicationBootstrap, OnApplicationSh
     this.sweepPending = false;
     if (this.stopped) return;
     const now = Date.now();
+    const timeout = this.config.heartbeatTimeoutMs;
     const suspects: Session[] = [];
     let checked = 0;
+    let nextDue = Infinity;
     for (const session of this.registry.all()) {
       if (session.closing) continue;
       checked++;
-      if (session.awaitingPongSince !== 0 && now - session.awaitingPongSince >= this.config.heartbeatTimeoutMs) suspects.push(session);
+      if (session.awaitingPongSince === 0) continue;
+      if (now - session.awaitingPongSince >= timeout) suspects.push(session);
+      else nextDue = Math.min(nextDue, session.awaitingPongSince + timeout);
+    }
+    // A round pinged while this sweep was queued found it pending and scheduled none: its own.
+    if (nextDue !== Infinity && !this.sweepPending) {
+      this.sweepPending = true;
+      this.scheduleSweep({ due: nextDue, lateMs: 0, postponed: 0 }, nextDue);
     }
     if (suspects.length === 0) return;
     setImmediate(() => this.terminate(suspects, run, checked, now));
