@@ -6,6 +6,16 @@ import { GatewayMetrics } from '../metrics/gateway.metrics';
 import { ConnectionRegistry } from '../registry/connection-registry.service';
 import { Session } from '../registry/session';
 
+/** A timer this late means the event loop stalled; peers get their reads processed first. */
+export const STALL_TOLERANCE_MS = 50;
+
+interface SweepRun {
+  /** When the sweep was first due, and how late its timer fired the last time. */
+  due: number;
+  lateMs: number;
+  postponed: number;
+}
+
 /**
  * One shared timer pings every session each HEARTBEAT_INTERVAL_MS; a session from which no byte
  * arrived within HEARTBEAT_TIMEOUT_MS of its oldest unanswered ping is terminated.
@@ -18,20 +28,11 @@ import { Session } from '../registry/session';
  *   poll phase later if still silent (what arrived while the loop was busy is read first).
  * - A sweep timer that fires late (the event loop stalled) is postponed, but at most until one
  *   interval after it was due, so a dead peer is still terminated under sustained load. A new
- *   ping never cancels a pending sweep: each session keeps the deadline of its oldest
- *   unanswered ping.
- * Each sweep that terminates or spares a suspect is logged with its figures (see `sweep`).
+ *   ping never cancels a pending sweep, and each session keeps the deadline of its oldest
+ *   unanswered ping: a round pinged between a sweep's timer and its check is no one's deadline
+ *   yet (finding F5: that check used to terminate every peer it had just pinged).
+ * Each sweep that terminates or spares a suspect is logged with its figures (see `terminate`).
  */
-/** A timer this late means the event loop stalled; peers get their reads processed first. */
-export const STALL_TOLERANCE_MS = 50;
-
-interface SweepRun {
-  /** When the sweep was first due, and how late its timer fired the last time. */
-  due: number;
-  lateMs: number;
-  postponed: number;
-}
-
 @Injectable()
 export class HeartbeatService implements OnApplicationBootstrap, OnApplicationShutdown {
   private interval?: NodeJS.Timeout;
