@@ -8,6 +8,8 @@ import { Session } from '../registry/session';
 
 /** A timer this late means the event loop stalled; peers get their reads processed first. */
 export const STALL_TOLERANCE_MS = 50;
+/** How often one sweep may be postponed (each time by at most HEARTBEAT_TIMEOUT_MS). */
+export const MAX_POSTPONEMENTS = 4;
 
 interface SweepRun {
   /** When the sweep was first due, and how late its timer fired the last time. */
@@ -26,8 +28,10 @@ interface SweepRun {
  *   timer (timers phase, which runs before the poll phase reads pending I/O) only schedules a
  *   setImmediate; that one, after a poll phase, picks the suspects; they are terminated one more
  *   poll phase later if still silent (what arrived while the loop was busy is read first).
- * - A sweep timer that fires late (the event loop stalled) is postponed, but at most until one
- *   interval after it was due, so a dead peer is still terminated under sustained load. A new
+ * - A sweep that runs late at any of these steps (the event loop stalled, maybe the whole machine
+ *   and its co-located clients with it), or that would terminate many peers at once, is postponed:
+ *   every peer gets a new window. At most MAX_POSTPONEMENTS times, so a dead peer is still
+ *   terminated under sustained load. A new
  *   ping never cancels a pending sweep, and each session keeps the deadline of its oldest
  *   unanswered ping: a round pinged between a sweep's timer and its check is no one's deadline
  *   yet (finding F5: that check used to terminate every peer it had just pinged).
@@ -84,22 +88,32 @@ export class HeartbeatService implements OnApplicationBootstrap, OnApplicationSh
     this.sweepTimer = setTimeout(() => {
       const now = Date.now();
       run.lateMs = now - at;
-      // Postponed by its own lateness, never beyond one interval past the first due time.
-      if (run.lateMs > STALL_TOLERANCE_MS && now < run.due + this.config.heartbeatIntervalMs) {
-        run.postponed++;
-        return this.scheduleSweep(run, now + Math.min(run.lateMs, this.config.heartbeatTimeoutMs));
-      }
+      if (run.lateMs > STALL_TOLERANCE_MS && this.postpone(run, run.lateMs, now)) return;
       // After this poll phase has read whatever the peers sent.
-      setImmediate(() => this.sweep(run));
+      setImmediate(() => this.sweep(run, now));
     }, at - Date.now());
     this.sweepTimer.unref();
   }
 
+  /**
+   * Gives every peer a new window of min(stall, timeout) after a stall, as long as this sweep has
+   * been postponed fewer than MAX_POSTPONEMENTS times (so dead peers still go under sustained load).
+   */
+  private postpone(run: SweepRun, stallMs: number, now: number): boolean {
+    if (run.postponed >= MAX_POSTPONEMENTS) return false;
+    run.postponed++;
+    this.sweepPending = true;
+    this.scheduleSweep(run, now + Math.min(Math.max(stallMs, STALL_TOLERANCE_MS), this.config.heartbeatTimeoutMs));
+    return true;
+  }
+
   /** Picks the sessions past their deadline; terminates those still silent one poll phase later. */
-  private sweep(run: SweepRun): void {
-    this.sweepPending = false;
+  private sweep(run: SweepRun, firedAt: number): void {
     if (this.stopped) return;
+    this.sweepPending = false;
     const now = Date.now();
+    // The loop stalled between the timer and this check (in the poll phase): a stall, like a late timer.
+    if (now - firedAt > STALL_TOLERANCE_MS && this.postpone(run, now - firedAt, now)) return;
     const timeout = this.config.heartbeatTimeoutMs;
     const suspects: Session[] = [];
     let checked = 0;
@@ -123,17 +137,26 @@ export class HeartbeatService implements OnApplicationBootstrap, OnApplicationSh
   private terminate(suspects: Session[], run: SweepRun, checked: number, sweptAt: number): void {
     if (this.stopped) return;
     const now = Date.now();
+    // Closed meanwhile (by the peer or the server): nothing to decide. Answered meanwhile: spared.
+    const open = suspects.filter((s) => !s.closing && s.socket.readyState === WebSocket.OPEN);
+    const silent = open.filter((s) => s.awaitingPongSince !== 0);
+    const spared = open.length - silent.length;
+    // Many peers silent at once is rarely many peers dying: a partition, or this machine starved
+    // (its clients too, in tests). Such a sweep, or one that stalled in the extra poll phase, is
+    // postponed like a late one; a sweep already pending meanwhile decides for these suspects.
+    const many = (n: number) => n >= 10 && n * 10 >= checked;
+    const stallMs = now - sweptAt;
+    if (stallMs > STALL_TOLERANCE_MS || many(silent.length)) {
+      const postponed = this.sweepPending || this.postpone(run, many(silent.length) ? this.config.heartbeatTimeoutMs : stallMs, now);
+      if (postponed) {
+        if (many(silent.length)) this.logger.warn({ checked, silent: silent.length, spared, postponed: run.postponed, extraPollMs: stallMs }, 'heartbeat sweep: many peers silent, postponed');
+        return;
+      }
+    }
     let terminated = 0;
-    let spared = 0;
     let minSilentMs = Infinity;
     let maxSilentMs = 0;
-    for (const session of suspects) {
-      // Closed meanwhile (by the peer or the server): nothing to decide.
-      if (session.closing || session.socket.readyState !== WebSocket.OPEN) continue;
-      if (session.awaitingPongSince === 0) {
-        spared++;
-        continue;
-      }
+    for (const session of silent) {
       const silentMs = now - session.lastReadAt;
       minSilentMs = Math.min(minSilentMs, silentMs);
       maxSilentMs = Math.max(maxSilentMs, silentMs);
@@ -157,8 +180,6 @@ export class HeartbeatService implements OnApplicationBootstrap, OnApplicationSh
       extraPollMs: now - sweptAt,
       sinceLastReadMs: terminated ? [minSilentMs, maxSilentMs] : undefined,
     };
-    // Many peers silent at once is rarely many peers dying: a partition, or this server starved.
-    const many = (n: number) => n >= 10 && n * 10 >= checked;
     if (many(terminated) || many(spared)) this.logger.warn(figures, 'heartbeat sweep: many peers silent');
     else this.logger.info(figures, 'heartbeat sweep');
   }
