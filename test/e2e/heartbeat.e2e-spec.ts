@@ -164,6 +164,25 @@ describe('heartbeats when a ping round ends late (finding F5)', () => {
   }, 20000);
 });
 
+describe('heartbeats when many peers go silent at once', () => {
+  const startServer = serversPerTest();
+
+  // Every client stopped (SIGSTOP) for 700 ms, longer than the 400 ms timeout, while the server
+  // runs on: a starved client machine or a short partition. The sweep that would terminate all 50
+  // is postponed instead (mass silence), and they answer once they run again.
+  it('postpones a sweep that would terminate many peers at once', async () => {
+    const server = await startServer({ HEARTBEAT_INTERVAL_MS: '500', HEARTBEAT_TIMEOUT_MS: '400', MAX_CONNECTIONS_PER_USER: '1000' });
+    let stopped = 0;
+    await holdClientsWhile(server, 5000, ({ pingAll, holder, ready }) => () => {
+      pingAll();
+      if (!ready() || stopped++ >= 1) return;
+      holder.kill('SIGSTOP');
+      setTimeout(() => holder.kill('SIGCONT'), 700);
+    });
+    expect(stopped).toBeGreaterThanOrEqual(1);
+  }, 20000);
+});
+
 describe('registry hygiene', () => {
   const startServer = serversPerTest();
 
