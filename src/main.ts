@@ -5,10 +5,19 @@ import { createApp } from './app.factory';
 import { signToken } from './auth/token-signer';
 import { AppConfig, ConfigError, loadConfig } from './config';
 
+/** Signals whose default action terminates a process, received without meaning "stop". */
+const IGNORED_SIGNALS = ['SIGHUP', 'SIGUSR2'] as const;
+
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
   const app = await createApp(config);
-  app.enableShutdownHooks();
+  // Only SIGTERM and SIGINT drain the node. Without a list Nest would drain on SIGHUP, SIGUSR2 and
+  // the rest of its ShutdownSignal list as well; those are "reopen logs" or "dump" signals elsewhere.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  // Their default action would kill the process outright (no drain, no 1001): log and keep serving.
+  for (const signal of IGNORED_SIGNALS) {
+    process.on(signal, () => app.get(Logger).warn({ signal }, `${signal} ignored: only SIGTERM and SIGINT stop the server`));
+  }
   // Whatever a hook does, the process ends within SHUTDOWN_TIMEOUT_MS of the signal.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => setTimeout(() => process.exit(1), config.shutdownTimeoutMs).unref());

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
 import { Inject } from '@nestjs/common';
 import { OnGatewayConnection, WebSocketGateway } from '@nestjs/websockets';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
@@ -22,6 +23,7 @@ import { remoteAddress } from './upgrade-request';
 
 const SESSION = Symbol('session');
 type SessionSocket = WebSocket & { [SESSION]: Session };
+type PeerSocket = Socket & { [SESSION]: Session };
 
 /**
  * Connection lifecycle: a verified upgrade becomes a Session in the registry with a welcome frame;
@@ -49,7 +51,6 @@ export class RealtimeGateway implements OnGatewayConnection {
     const gateway = this;
     this.onMessage = function (data, isBinary) {
       const session = sessionOf(this);
-      HeartbeatService.markAlive(session);
       if (isBinary) return outbound.close(session, CloseCode.UnsupportedData, 'binary frames are not supported');
       pipeline.handle(session, data);
     };
@@ -79,11 +80,12 @@ export class RealtimeGateway implements OnGatewayConnection {
     );
     session.tokenId = identity.jti;
     (socket as SessionSocket)[SESSION] = session;
+    // The TCP socket ws reads from: any byte read from it proves the peer alive (see HeartbeatService).
+    (req.socket as PeerSocket)[SESSION] = session;
+    req.socket.on('data', onPeerData);
     this.registry.add(session);
     this.presence.sessionOpened(session);
     socket.on('message', this.onMessage);
-    socket.on('pong', onPeerHeartbeat);
-    socket.on('ping', onPeerHeartbeat);
     socket.on('error', this.onError);
     socket.once('close', this.onClose);
     this.logger.info({ sessionId: session.id, userId: session.userId, remoteAddress: session.remoteAddress }, 'connection opened');
@@ -115,7 +117,10 @@ function sessionOf(socket: WebSocket): Session {
   return (socket as SessionSocket)[SESSION];
 }
 
-/** A pong, or a ping the client sends on its own: either proves the peer alive. */
-function onPeerHeartbeat(this: WebSocket): void {
-  HeartbeatService.markAlive(sessionOf(this));
+/**
+ * Any read from the peer's TCP socket (a pong, a frame or part of one, a ping of its own) proves
+ * it alive: a large message arriving slowly keeps its sender alive even before it is complete.
+ */
+function onPeerData(this: Socket): void {
+  HeartbeatService.markAlive((this as PeerSocket)[SESSION]);
 }

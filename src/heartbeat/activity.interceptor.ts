@@ -4,8 +4,8 @@ import { Session } from '../registry/session';
 
 /**
  * Records when each session last had a message handled (shown by the admin API). Liveness for
- * heartbeats is tracked per frame instead (see HeartbeatService): pongs and refused frames prove
- * a peer alive too, and they never reach a handler.
+ * heartbeats is tracked per socket read instead (see HeartbeatService): pongs, refused frames and
+ * partial frames prove a peer alive too, and they never reach a handler.
  */
 @Injectable()
 export class ActivityInterceptor implements NestInterceptor {

@@ -1,27 +1,48 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { WebSocket } from 'ws';
 import { APP_CONFIG, AppConfig } from '../config';
 import { GatewayMetrics } from '../metrics/gateway.metrics';
 import { ConnectionRegistry } from '../registry/connection-registry.service';
 import { Session } from '../registry/session';
 
-/**
- * One shared timer pings every session each HEARTBEAT_INTERVAL_MS; a session from which nothing
- * (pong or any frame) arrived HEARTBEAT_TIMEOUT_MS after its ping is terminated.
- *
- * Live peers must survive an event-loop stall: after one, timers run before pending socket reads,
- * so a sweep decided inside a late timer would kill peers whose pong is already waiting in the
- * kernel. A sweep that fires late is therefore postponed until one fires on time, and the sweep
- * itself runs in a setImmediate, after the poll phase has read what arrived.
-
- */
 /** A timer this late means the event loop stalled; peers get their reads processed first. */
-const STALL_TOLERANCE_MS = 50;
+export const STALL_TOLERANCE_MS = 50;
+/** How often one sweep may be postponed (each time by at most HEARTBEAT_TIMEOUT_MS). */
+export const MAX_POSTPONEMENTS = 4;
 
+interface SweepRun {
+  /** When the sweep was first due, and how late its timer fired the last time. */
+  due: number;
+  lateMs: number;
+  postponed: number;
+}
+
+/**
+ * One shared timer pings every session each HEARTBEAT_INTERVAL_MS; a session from which no byte
+ * arrived within HEARTBEAT_TIMEOUT_MS of its oldest unanswered ping is terminated.
+ *
+ * A live peer must never be terminated for the server's own slowness:
+ * - Liveness is any inbound data (RealtimeGateway marks it per TCP read), not only pongs.
+ * - The decision is taken only after pending socket reads have been processed, twice: the sweep
+ *   timer (timers phase, which runs before the poll phase reads pending I/O) only schedules a
+ *   setImmediate; that one, after a poll phase, picks the suspects; they are terminated one more
+ *   poll phase later if still silent (what arrived while the loop was busy is read first).
+ * - A sweep that runs late at any of these steps (the event loop stalled, maybe the whole machine
+ *   and its co-located clients with it), or that would terminate many peers at once, is postponed:
+ *   every peer gets a new window. At most MAX_POSTPONEMENTS times, so a dead peer is still
+ *   terminated under sustained load. A new
+ *   ping never cancels a pending sweep, and each session keeps the deadline of its oldest
+ *   unanswered ping: a round pinged between a sweep's timer and its check is no one's deadline
+ *   yet (finding F5: that check used to terminate every peer it had just pinged).
+ * Each sweep that terminates or spares a suspect is logged with its figures (see `terminate`).
+ */
 @Injectable()
 export class HeartbeatService implements OnApplicationBootstrap, OnApplicationShutdown {
   private interval?: NodeJS.Timeout;
   private sweepTimer?: NodeJS.Timeout;
+  private sweepPending = false;
+  private stopped = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -30,9 +51,10 @@ export class HeartbeatService implements OnApplicationBootstrap, OnApplicationSh
     @InjectPinoLogger(HeartbeatService.name) private readonly logger: PinoLogger,
   ) {}
 
-  /** Called for every inbound frame and pong. */
-  static markAlive(session: Session): void {
-    session.awaitingPong = false;
+  /** Called for every read from the peer's socket (any frame, pong, or part of one). */
+  static markAlive(session: Session, now = Date.now()): void {
+    session.awaitingPongSince = 0;
+    session.lastReadAt = now;
   }
 
   onApplicationBootstrap(): void {
@@ -41,37 +63,124 @@ export class HeartbeatService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   onApplicationShutdown(): void {
+    this.stopped = true;
     clearInterval(this.interval);
     clearTimeout(this.sweepTimer);
   }
 
   private pingAll(): void {
-    // A sweep still pending (postponed by a stall) is superseded: the new ping starts a new window.
-    clearTimeout(this.sweepTimer);
+    const now = Date.now();
+    // The send time as payload (echoed in the pong): lets a client or a capture measure the delay.
+    const payload = Buffer.from(String(now));
     for (const session of this.registry.all()) {
       if (session.closing) continue;
-      session.awaitingPong = true;
-      session.socket.ping();
+      if (session.awaitingPongSince === 0) session.awaitingPongSince = now;
+      session.socket.ping(payload);
     }
-    this.scheduleSweep(Date.now() + this.config.heartbeatTimeoutMs);
+    if (!this.sweepPending) {
+      this.sweepPending = true;
+      const due = now + this.config.heartbeatTimeoutMs;
+      this.scheduleSweep({ due, lateMs: 0, postponed: 0 }, due);
+    }
   }
 
-  private scheduleSweep(due: number): void {
+  private scheduleSweep(run: SweepRun, at: number): void {
     this.sweepTimer = setTimeout(() => {
-      const lateMs = Date.now() - due;
-      if (lateMs > STALL_TOLERANCE_MS) return this.scheduleSweep(Date.now() + Math.min(lateMs, this.config.heartbeatTimeoutMs));
-      setImmediate(() => this.sweep());
-    }, due - Date.now());
+      const now = Date.now();
+      run.lateMs = now - at;
+      if (run.lateMs > STALL_TOLERANCE_MS && this.postpone(run, run.lateMs, now)) return;
+      // After this poll phase has read whatever the peers sent.
+      setImmediate(() => this.sweep(run, now));
+    }, at - Date.now());
     this.sweepTimer.unref();
   }
 
-  private sweep(): void {
+  /**
+   * Gives every peer a new window of min(stall, timeout) after a stall, as long as this sweep has
+   * been postponed fewer than MAX_POSTPONEMENTS times (so dead peers still go under sustained load).
+   */
+  private postpone(run: SweepRun, stallMs: number, now: number): boolean {
+    if (run.postponed >= MAX_POSTPONEMENTS) return false;
+    run.postponed++;
+    this.sweepPending = true;
+    this.scheduleSweep(run, now + Math.min(Math.max(stallMs, STALL_TOLERANCE_MS), this.config.heartbeatTimeoutMs));
+    return true;
+  }
+
+  /** Picks the sessions past their deadline; terminates those still silent one poll phase later. */
+  private sweep(run: SweepRun, firedAt: number): void {
+    if (this.stopped) return;
+    this.sweepPending = false;
+    const now = Date.now();
+    // The loop stalled between the timer and this check (in the poll phase): a stall, like a late timer.
+    if (now - firedAt > STALL_TOLERANCE_MS && this.postpone(run, now - firedAt, now)) return;
+    const timeout = this.config.heartbeatTimeoutMs;
+    const suspects: Session[] = [];
+    let checked = 0;
+    let nextDue = Infinity;
     for (const session of this.registry.all()) {
-      if (!session.awaitingPong || session.closing) continue;
+      if (session.closing) continue;
+      checked++;
+      if (session.awaitingPongSince === 0) continue;
+      if (now - session.awaitingPongSince >= timeout) suspects.push(session);
+      else nextDue = Math.min(nextDue, session.awaitingPongSince + timeout);
+    }
+    // A round pinged while this sweep was queued found it pending and scheduled none: its own.
+    if (nextDue !== Infinity && !this.sweepPending) {
+      this.sweepPending = true;
+      this.scheduleSweep({ due: nextDue, lateMs: 0, postponed: 0 }, nextDue);
+    }
+    if (suspects.length === 0) return;
+    setImmediate(() => this.terminate(suspects, run, checked, now));
+  }
+
+  private terminate(suspects: Session[], run: SweepRun, checked: number, sweptAt: number): void {
+    if (this.stopped) return;
+    const now = Date.now();
+    // Closed meanwhile (by the peer or the server): nothing to decide. Answered meanwhile: spared.
+    const open = suspects.filter((s) => !s.closing && s.socket.readyState === WebSocket.OPEN);
+    const silent = open.filter((s) => s.awaitingPongSince !== 0);
+    const spared = open.length - silent.length;
+    // Many peers silent at once is rarely many peers dying: a partition, or this machine starved
+    // (its clients too, in tests). Such a sweep, or one that stalled in the extra poll phase, is
+    // postponed like a late one; a sweep already pending meanwhile decides for these suspects.
+    const many = (n: number) => n >= 10 && n * 10 >= checked;
+    const stallMs = now - sweptAt;
+    if (stallMs > STALL_TOLERANCE_MS || many(silent.length)) {
+      const postponed = this.sweepPending || this.postpone(run, many(silent.length) ? this.config.heartbeatTimeoutMs : stallMs, now);
+      if (postponed) {
+        if (many(silent.length)) this.logger.warn({ checked, silent: silent.length, spared, postponed: run.postponed, extraPollMs: stallMs }, 'heartbeat sweep: many peers silent, postponed');
+        return;
+      }
+    }
+    let terminated = 0;
+    let minSilentMs = Infinity;
+    let maxSilentMs = 0;
+    for (const session of silent) {
+      const silentMs = now - session.lastReadAt;
+      minSilentMs = Math.min(minSilentMs, silentMs);
+      maxSilentMs = Math.max(maxSilentMs, silentMs);
+      terminated++;
       session.closing = true;
       this.metrics.heartbeatTerminations.value++;
-      this.logger.info({ sessionId: session.id, userId: session.userId }, 'heartbeat timeout: terminating');
+      this.logger.info(
+        { sessionId: session.id, userId: session.userId, sincePingMs: now - session.awaitingPongSince, sinceLastReadMs: silentMs },
+        'heartbeat timeout: terminating',
+      );
       session.socket.terminate();
     }
+    if (terminated === 0 && spared === 0) return;
+    const figures = {
+      checked,
+      terminated,
+      // Suspects whose data was read by the extra poll phase: they would have been killed without it.
+      spared,
+      sweepLateMs: run.lateMs,
+      postponed: run.postponed,
+      extraPollMs: now - sweptAt,
+      sinceLastReadMs: terminated ? [minSilentMs, maxSilentMs] : undefined,
+    };
+    if (many(terminated) || many(spared)) this.logger.warn(figures, 'heartbeat sweep: many peers silent');
+    else this.logger.info(figures, 'heartbeat sweep');
   }
 }

@@ -11,8 +11,10 @@ export interface PendingFrame {
 /** One live WebSocket connection and what the server knows about it. */
 export class Session {
   readonly rooms = new Set<string>();
-  /** Set when a heartbeat ping goes out; cleared by any inbound frame or pong. */
-  awaitingPong = false;
+  /** Send time of the oldest heartbeat ping not answered yet (0: none); cleared by any inbound data. */
+  awaitingPongSince = 0;
+  /** Last time anything was read from the peer's socket (heartbeat diagnostics). */
+  lastReadAt: number;
   /** Last time a message was handled (set by the activity interceptor). */
   lastActivityAt: number;
   /** Set once the server has started closing this socket, so it is closed only once. */
@@ -36,5 +38,6 @@ export class Session {
     readonly connectedAt = Date.now(),
   ) {
     this.lastActivityAt = connectedAt;
+    this.lastReadAt = connectedAt;
   }
 }

@@ -1,8 +1,10 @@
-import { spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { HeartbeatService } from '../../src/heartbeat/heartbeat.service';
 import { ConnectionRegistry } from '../../src/registry/connection-registry.service';
+import { Op, text } from '../reliability/support/frames';
+import { rawConnect } from '../reliability/support/raw-client';
 import { serversPerTest, startServer, TestServer } from '../support/test-app';
 import { mintToken } from '../support/tokens';
 import { waitFor } from '../support/wait-for';
@@ -58,30 +60,126 @@ describe('heartbeats', () => {
   });
 });
 
+/**
+ * 50 clients held open for `durationMs` by hold-clients.js, in another process (so they keep
+ * answering pings while this one, the server, is blocked), with the server's ping rounds replaced
+ * by `wrap(pingAll)`. Resolves with the holder's report once it exits.
+ */
+interface Held {
+  pingAll: () => void;
+  holder: ChildProcess;
+  /** All 50 clients are open. */
+  ready: () => boolean;
+}
+
+async function holdClientsWhile(server: TestServer, durationMs: number, wrap: (held: Held) => () => void): Promise<void> {
+  const heartbeat = server.app.get(HeartbeatService) as unknown as { pingAll(): void };
+  const holder = spawn(process.execPath, [join(__dirname, '../support/hold-clients.js'), server.wsUrl, await mintToken({ sub: 'held' }), '50', String(durationMs)]);
+  let report = '';
+  holder.stdout.on('data', (chunk) => (report += chunk));
+  const ready = () => report.includes('ready');
+  heartbeat.pingAll = wrap({ pingAll: heartbeat.pingAll.bind(heartbeat), holder, ready });
+  await new Promise((resolve) => holder.once('exit', resolve));
+  expect(ready()).toBe(true);
+  expect(report).not.toContain('closed');
+  expect(report).toContain('open 50');
+}
+
+describe('heartbeats and a message still arriving', () => {
+  const startServer = serversPerTest();
+
+  it('counts part of a frame as a sign of life: a large message sent slowly keeps its sender alive', async () => {
+    const server = await startServer({ HEARTBEAT_INTERVAL_MS: '200', HEARTBEAT_TIMEOUT_MS: '100' });
+    // A raw client never answers pings; its only bytes are one 20 KB frame, 512 bytes every 50 ms.
+    const raw = await rawConnect(Number(new URL(server.wsUrl).port), await mintToken({ sub: 'slow-sender' }));
+    const bytes = text(`{"type":"ping","id":"slow"${' '.repeat(20_000)}}`);
+    for (let at = 0; at < bytes.length; at += 512) {
+      raw.send(bytes.subarray(at, at + 512));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect((await raw.next((f) => f.opcode === Op.Text && f.payload.includes('"slow"'))).payload.toString()).toBe('{"type":"pong","id":"slow"}');
+    expect(raw.socket.destroyed).toBe(false);
+    raw.destroy();
+  }, 10000);
+});
+
 describe('heartbeats under an event-loop stall', () => {
   const startServer = serversPerTest();
 
   it('terminates no live peer when the server stalls for a second just after pinging', async () => {
     const server = await startServer({ HEARTBEAT_INTERVAL_MS: '500', HEARTBEAT_TIMEOUT_MS: '200', MAX_CONNECTIONS_PER_USER: '1000' });
-    const heartbeat = server.app.get(HeartbeatService) as unknown as { pingAll(): void };
-    const pingAll = heartbeat.pingAll.bind(heartbeat);
     let stalls = 0;
-    heartbeat.pingAll = () => {
+    await holdClientsWhile(server, 5000, ({ pingAll }) => () => {
       pingAll();
       // Block this process (the server) right after the pings leave, before the pongs can be read,
       // while the clients, in another process, answer them.
       if (stalls++ < 3) setImmediate(() => {
         for (const end = Date.now() + 1000; Date.now() < end; );
       });
-    };
-    const clients = spawn(process.execPath, [join(__dirname, '../support/hold-clients.js'), server.wsUrl, await mintToken({ sub: 'held' }), '50', '5000']);
-    let report = '';
-    clients.stdout.on('data', (chunk) => (report += chunk));
-    await new Promise((resolve) => clients.once('exit', resolve));
+    });
     expect(stalls).toBeGreaterThanOrEqual(3);
-    expect(report).toContain('ready');
-    expect(report).not.toContain('closed');
-    expect(report).toContain('open 50');
+  }, 20000);
+});
+
+describe('heartbeats when a ping round ends late (finding F5)', () => {
+  const startServer = serversPerTest();
+
+  // The soak's mass terminations of live peers, made deterministic. A ping round that takes 90 ms
+  // (a busy or descheduled server) put the sweep's due time (end of the round + 400 ms, before
+  // the fix) 10 ms before the next round (start + 500 ms); a 40 ms block over both due times
+  // makes one timers phase run the sweep's timer (20 ms late: within the stall tolerance, so it
+  // queues the check) and then the next ping round. The clients are stopped (SIGSTOP) for 50 ms
+  // over that round, as a busy client machine would be slow: before the fix, the check ran right
+  // after that round, before its pongs could arrive, and terminated every peer although each
+  // answered every ping (all 50, 1006).
+  it('terminates no live peer when the next ping goes out between the sweep timer and its check', async () => {
+    const server = await startServer({ HEARTBEAT_INTERVAL_MS: '500', HEARTBEAT_TIMEOUT_MS: '400', MAX_CONNECTIONS_PER_USER: '1000' });
+    // The slow round: the registry's iteration (pinging every session) ends 90 ms after it began.
+    const registry = server.app.get(ConnectionRegistry);
+    const all = registry.all.bind(registry);
+    let slowUntil = 0;
+    registry.all = function* () {
+      yield* all();
+      while (Date.now() < slowUntil);
+      slowUntil = 0;
+    };
+    let rounds = 0;
+    await holdClientsWhile(server, 6000, ({ pingAll, holder, ready }) => () => {
+      const start = Date.now();
+      if (!ready() || rounds >= 6) return pingAll();
+      if (rounds++ % 2 === 1) {
+        // The colliding round.
+        holder.kill('SIGSTOP');
+        pingAll();
+        setTimeout(() => holder.kill('SIGCONT'), 50);
+        return;
+      }
+      slowUntil = start + 90;
+      pingAll();
+      setTimeout(() => {
+        while (Date.now() < start + 510);
+      }, start + 470 - Date.now());
+    });
+    expect(rounds).toBe(6);
+  }, 20000);
+});
+
+describe('heartbeats when many peers go silent at once', () => {
+  const startServer = serversPerTest();
+
+  // Every client stopped (SIGSTOP) for 700 ms, longer than the 400 ms timeout, while the server
+  // runs on: a starved client machine or a short partition. The sweep that would terminate all 50
+  // is postponed instead (mass silence), and they answer once they run again.
+  it('postpones a sweep that would terminate many peers at once', async () => {
+    const server = await startServer({ HEARTBEAT_INTERVAL_MS: '500', HEARTBEAT_TIMEOUT_MS: '400', MAX_CONNECTIONS_PER_USER: '1000' });
+    let stopped = 0;
+    await holdClientsWhile(server, 5000, ({ pingAll, holder, ready }) => () => {
+      pingAll();
+      if (!ready() || stopped++ >= 1) return;
+      holder.kill('SIGSTOP');
+      setTimeout(() => holder.kill('SIGCONT'), 700);
+    });
+    expect(stopped).toBeGreaterThanOrEqual(1);
   }, 20000);
 });
 

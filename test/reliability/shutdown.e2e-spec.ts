@@ -59,3 +59,25 @@ it('SIGTERM: 1,000 clients all see 1001, no acked message is lost', async () => 
   expect(missing).toBe(0);
   expect(drainMs).toBeLessThan(10000);
 }, 60000);
+
+it('SIGHUP and SIGUSR2 do not stop the server (finding F4): only SIGTERM and SIGINT drain it', async () => {
+  const server = await startChildServer();
+  const token = await childToken('stays');
+  const client = await connect(server.wsUrl, { token });
+  let exited = false;
+  void server.exited.then(() => (exited = true));
+  for (const signal of ['SIGHUP', 'SIGUSR2'] as const) {
+    server.child.kill(signal);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  expect(exited).toBe(false);
+  // The open connection still works, and new ones are still accepted (a draining node refuses them).
+  expect((await client.request('ping')).type).toBe('pong');
+  const late = await connect(server.wsUrl, { token });
+  expect((await late.request('ping')).type).toBe('pong');
+  expect(server.output()).toContain('SIGHUP ignored');
+  expect(server.output()).toContain('SIGUSR2 ignored');
+  await Promise.all([client.close(), late.close()]);
+  server.child.kill('SIGTERM');
+  expect(await server.exited).toEqual({ code: null, signal: 'SIGTERM' });
+});

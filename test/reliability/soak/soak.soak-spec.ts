@@ -48,7 +48,9 @@ it('soak', async () => {
     HISTORY_SIZE: '10',
     RATE_LIMIT_PER_SEC: '1000',
     RATE_LIMIT_BURST: '1000',
-  });
+    // Info for the heartbeat's per-sweep figures; the per-connection info lines are dropped.
+    LOG_LEVEL: 'info',
+  }, { keepLine: (line) => line.includes('heartbeat sweep') || (line.startsWith('{"level":') && !line.startsWith('{"level":30')) });
   const idle = await settle(server);
   const live = await startLiveClients(server.wsUrl, await childToken('live', 24 * 3600), LIVE, LIVE_ROOMS);
   live.send('traffic on');
@@ -109,6 +111,16 @@ it('soak', async () => {
   log(`end: ${next} cycles in ${Math.round((Date.now() - started) / 1000)} s ${JSON.stringify(tally.done)}; ${report.published} live publishes acked, ${report.missing} deliveries missing; ` +
     `cycle own-message misses ${tally.undelivered}; wrong closes ${tally.wrongCloses.length}; failures ${failures.length} ${failures.slice(0, 3).join(' | ')}; ` +
     `stats ${JSON.stringify(end.stats)}; resources ${JSON.stringify(end.dump.resources)} (idle ${JSON.stringify(idle.dump.resources)}); timers ${end.dump.timers} (idle ${idle.dump.timers}); heapUsed ${(end.dump.memory.heapUsed / MiB).toFixed(1)} MiB`);
+  // The server's own account of its heartbeat sweeps: how many it terminated, and how many
+  // suspects the extra poll phase spared (their data was read just after they were picked).
+  const sweeps = server.output().split('\n').filter((l) => l.includes('heartbeat sweep')).map((l) => JSON.parse(l));
+  const sum = (key: string) => sweeps.reduce((n, s) => n + (s[key] ?? 0), 0);
+  const max = (key: string) => sweeps.reduce((n, s) => Math.max(n, s[key] ?? 0), 0);
+  log(`server heartbeat sweeps logged ${sweeps.length}: terminated ${sum('terminated')}, spared ${sum('spared')} (in ${sweeps.filter((s) => s.spared).length} sweeps, at most ${max('spared')} at once), ` +
+    `postponed ${sum('postponed')}, sweep timer late max ${max('sweepLateMs')} ms, extra poll phase max ${max('extraPollMs')} ms, warnings ${sweeps.filter((s) => s.level >= 40).length}` +
+    sweeps.filter((s) => s.level >= 40 || s.spared).slice(0, 10).map((s) => `\n  ${JSON.stringify(s)}`).join(''));
+  const others = server.output().split('\n').filter((l) => l.startsWith('{"level":') && !l.includes('heartbeat sweep'));
+  if (others.length) log(`server warnings/errors: ${others.length}${others.slice(0, 5).map((l) => `\n  ${l.slice(0, 400)}`).join('')}`);
   expect(problems).toEqual([]);
   expect(report).toMatchObject({ open: LIVE, closes: [], missing: 0 });
   expect(failures).toEqual([]);

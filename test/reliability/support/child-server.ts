@@ -33,6 +33,8 @@ export interface ChildOptions {
   netns?: string;
   /** Open-file limit of the server (`prlimit --nofile`). */
   nofile?: number;
+  /** Keep only the output lines this accepts in output() (a chatty LOG_LEVEL over a long run). */
+  keepLine?: (line: string) => boolean;
 }
 
 const running = new Set<ChildProcess>();
@@ -70,11 +72,13 @@ export async function startChildServer(env: Record<string, string> = {}, options
   let out = '';
   let partial = '';
   const waiters: { prefix: string; resolve: (line: string) => void }[] = [];
+  const keepLine = options.keepLine;
   child.stdout!.on('data', (chunk: Buffer) => {
-    out += chunk;
+    if (!keepLine) out += chunk;
     const lines = (partial + chunk.toString()).split('\n');
     partial = lines.pop()!;
     for (const line of lines) {
+      if (keepLine?.(line)) out += `${line}\n`;
       const i = waiters.findIndex((w) => line.startsWith(w.prefix));
       if (i >= 0) waiters.splice(i, 1)[0].resolve(line);
     }

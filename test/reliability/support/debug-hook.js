@@ -4,8 +4,8 @@
 //              after full GCs, and process.getActiveResourcesInfo() counted by kind;
 //   SIGURG   -> blocks the event loop for DEBUG_STALL_MS (default 1500 ms), then prints DEBUG_STALLED.
 // Signals, not an HTTP route: the hook must not add a socket, timer or handle the soak would count.
-// Not SIGUSR2: main.ts's app.enableShutdownHooks() listens to every Nest ShutdownSignal, SIGUSR2
-// included, so SIGUSR2 would drain and stop the server. SIGWINCH and SIGURG are ignored by default.
+// Not SIGUSR2 or SIGHUP: main.ts logs and ignores them (finding F4), and a server without this hook
+// would log lines the suites do not expect. SIGWINCH and SIGURG are ignored by default.
 
 // Pending timers: getActiveResourcesInfo() leaves out unref'd ones (the server unrefs all of its
 // own), so the global timer functions are wrapped to count timers set and not yet fired or cleared.

@@ -16,9 +16,18 @@ let inFlight = 0;
 let nextId = 0;
 const clients = Array.from({ length: Number(count) }, (_, i) => {
   const socket = new WebSocket(url, { headers: { authorization: `Bearer ${token}` } });
-  const client = { socket, seen: new Set(), pending: new Map(), joined: false };
+  const client = { socket, seen: new Set(), pending: new Map(), joined: false, lastPingAt: 0, lastPingDelay: 0, lastFrameAt: 0 };
   socket.on('open', () => socket.send(JSON.stringify({ type: 'room.join', id: 'join', data: { room: roomOf(i) } })));
+  // The server's ping carries its send time (ms): the delay tells a late delivery or a starved
+  // process here from a server that did not read the pong (ws has already answered it by now).
+  socket.on('ping', (data) => {
+    const now = Date.now();
+    client.lastPingAt = now;
+    client.lastPingDelay = now - Number(data.toString());
+    recordPingDelay(client.lastPingDelay);
+  });
   socket.on('message', (data) => {
+    client.lastFrameAt = Date.now();
     const frame = JSON.parse(data.toString());
     if (frame.type === 'message') client.seen.add(frame.data.offset);
     else if (frame.id === 'join') client.joined = true, clients.every((c) => c.joined) && console.log('READY');
@@ -31,17 +40,36 @@ const clients = Array.from({ length: Number(count) }, (_, i) => {
   socket.on('close', (code) => {
     inFlight -= client.pending.size; // their replies will never come
     client.pending.clear();
-    if (!closing) closes.push(code), closedAt.push(Date.now());
+    if (!closing) {
+      const now = Date.now();
+      closes.push(code), closedAt.push(now);
+      closeDetails.push({ code, at: now, sinceLastPingMs: now - client.lastPingAt, lastPingDelayMs: client.lastPingDelay, sinceLastFrameMs: now - client.lastFrameAt, error: client.error });
+    }
   });
-  socket.on('error', () => undefined);
+  // ECONNRESET before a server-side termination's 1006: the server destroyed a socket with unread
+  // data in its receive buffer (Linux then sends RST, not FIN), e.g. a pong it never read.
+  socket.on('error', (err) => (client.error = err.code ?? err.message));
   return client;
 });
 
 // This process's own event-loop delay: a late pong from here is the harness's fault, not the server's.
 const lag = monitorEventLoopDelay({ resolution: 10 });
 lag.enable();
-// Close times, to tell a burst (one bad sweep) from a trickle.
+// Close times, to tell a burst (one bad sweep) from a trickle; what each closed client last saw.
 const closedAt = [];
+const closeDetails = [];
+// Ping delivery delays (receive time - the server's send time in the payload), in ms.
+const pingDelays = new Uint32Array(1001); // 5 ms buckets, the last one for 5 s and more
+let maxPingDelay = 0;
+const recordPingDelay = (ms) => (pingDelays[Math.min(1000, Math.max(0, Math.floor(ms / 5)))]++, (maxPingDelay = Math.max(maxPingDelay, ms)));
+const pingDelayStats = () => {
+  const pings = pingDelays.reduce((a, b) => a + b, 0);
+  const at = (q) => {
+    for (let i = 0, seen = 0; i < pingDelays.length; i++) if ((seen += pingDelays[i]) > q * pings) return i * 5;
+    return 0;
+  };
+  return { pings, p50: at(0.5), p99: at(0.99), max: maxPingDelay, over300: pingDelays.slice(60).reduce((a, b) => a + b, 0) };
+};
 let traffic;
 const publish = () => {
   const i = Math.floor(Math.random() * clients.length);
@@ -68,7 +96,10 @@ commands.on('line', (line) => {
       const published = [...acked.values()].reduce((n, a) => n + a.length, 0);
       const lagMs = { p99: Math.round(lag.percentile(99) / 1e6), max: Math.round(lag.max / 1e6) };
       const closeSpanMs = closedAt.length ? Math.max(...closedAt) - Math.min(...closedAt) : 0;
-      console.log(`REPORT ${JSON.stringify({ open: clients.filter((c) => c.socket.readyState === WebSocket.OPEN).length, closes, closeSpanMs, published, missing, lagMs })}`);
+      const firstCloses = closeDetails.slice(0, 5);
+      const closeErrors = {};
+      for (const d of closeDetails) closeErrors[d.error ?? 'none'] = (closeErrors[d.error ?? 'none'] ?? 0) + 1;
+      console.log(`REPORT ${JSON.stringify({ open: clients.filter((c) => c.socket.readyState === WebSocket.OPEN).length, closes, closeSpanMs, published, missing, lagMs, pingDelayMs: pingDelayStats(), closeErrors, firstCloses })}`);
     };
     waitIdle();
   }
