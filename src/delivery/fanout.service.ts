@@ -32,9 +32,21 @@ export class FanoutService {
         if (held.length >= MAX_HELD_FRAMES) this.outbound.close(session, CloseCode.SlowConsumer, 'slow consumer');
         else held.push({ offset, frame: encoded });
         delivered++;
+      } else if (session.joinedAhead !== undefined && offset !== undefined && this.alreadyHas(session, room, offset)) {
+        delivered++;
       } else if (this.outbound.writePrepared(session, frame)) delivered++;
     }
     return delivered;
+  }
+
+  /** Whether the session's join already gave it this offset (see Session.joinedAhead). */
+  private alreadyHas(session: Session, room: string, offset: number): boolean {
+    const ahead = session.joinedAhead!.get(room);
+    if (ahead === undefined) return false;
+    if (offset <= ahead) return true;
+    session.joinedAhead!.delete(room);
+    if (session.joinedAhead!.size === 0) session.joinedAhead = undefined;
+    return false;
   }
 
   toUser(userId: string, encoded: Buffer): number {

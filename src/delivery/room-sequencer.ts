@@ -17,10 +17,14 @@ export class RoomSequencer {
     return offset === last.offset + 1 ? 'deliver' : 'gap';
   }
 
-  /** A join learned the room's position: the baseline if this node had none. */
+  /**
+   * A join learned the room's position: the baseline if this node had none. A baseline of the same
+   * epoch is never moved forward here: the messages between it and the join's position are still
+   * on their way over the bus, and the room's other members need them.
+   */
   observe(room: string, offset: number, epoch: string): void {
     const last = this.last.get(room);
-    if (!last || last.epoch !== epoch || last.offset < offset) this.last.set(room, { epoch, offset });
+    if (!last || last.epoch !== epoch) this.last.set(room, { epoch, offset });
   }
 
   position(room: string): { epoch: string; offset: number } | undefined {

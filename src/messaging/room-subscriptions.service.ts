@@ -44,7 +44,10 @@ export class RoomSubscriptions {
         this.outbound.write(session, frame.frame);
         if (frame.offset !== undefined) offset = frame.offset;
       }
-      // The node's baseline for the room: a later message that skips offsets is a gap.
+      // The node's baseline for the room: a later message that skips offsets is a gap. If the bus
+      // is behind what this join read from the store, the session skips those frames when they come.
+      const nodeAt = this.busDelivery.sequencer.position(room);
+      if (nodeAt && nodeAt.epoch === position.epoch && nodeAt.offset < offset) (session.joinedAhead ??= new Map()).set(room, offset);
       this.busDelivery.sequencer.observe(room, offset, position.epoch);
       const ack: JoinAck = { room, offset, epoch: position.epoch };
       return since ? { ...ack, recovered: missed !== null } : ack;

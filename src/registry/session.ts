@@ -21,6 +21,11 @@ export class Session {
   closing = false;
   /** Live frames of rooms being recovered, held until their replay is written. */
   recovering?: Map<string, PendingFrame[]>;
+  /**
+   * Per room, the offset a join already gave this session while the node's bus had not yet
+   * delivered up to it: live frames up to it are skipped, once, instead of repeated.
+   */
+  joinedAhead?: Map<string, number>;
   /** Registration order on this node, set by ConnectionRegistry.add: the admin API pages by it. */
   seq = 0;
   /** The token's `jti`, if it had one: the admin API revokes tokens by it. */

@@ -109,7 +109,9 @@ describe('cluster mode: two nodes on Redis act as one service', () => {
       await sleep(2500);
       clearInterval(timer);
       await waitFor(() => received.every((r) => r.length >= sent), 30000, 50).catch((err: Error) => {
-        throw new Error(`${err.message}: sent ${sent}, received ${received.map((r) => r.length)}, recoveries ${recoveries}`);
+        const errors = publisher.frames.filter((f) => f.type === 'error').map((f) => f.data.code);
+        const oddities = received.map((r, i) => `${i}: missing ${Array.from({ length: sent }, (_, n) => n).filter((n) => !r.includes(n))} duplicated ${r.filter((n, k) => r.indexOf(n) !== k)}`);
+        throw new Error(`${err.message}: sent ${sent}, received ${received.map((r) => r.length)}, recoveries ${recoveries}; ${oddities.join('; ')}; publisher errors ${errors}`);
       });
       for (const r of received) expect(r).toEqual(Array.from({ length: sent }, (_, i) => i));
       // The dead node's sessions leave presence within NODE_TTL_MS plus a refresh period.
