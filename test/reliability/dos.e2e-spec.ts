@@ -43,7 +43,9 @@ it('500 slowloris upgrades: healthy handshakes stay fast, every slow one is cut 
   await sleep(500);
   const during = percentiles(await handshakeTimes(server, 100));
   log(`handshake ms before: ${JSON.stringify(before)} during 500 slowloris: ${JSON.stringify(during)}`);
-  expect(during.p99).toBeLessThan(Math.max(50, 3 * before.p99));
+  // Loose on purpose (shared, noisy cores): a server the slow requests really held up would make
+  // healthy handshakes wait for the 5 s header deadline, not a few hundred ms.
+  expect(during.p99).toBeLessThan(Math.max(3 * before.p99, before.p99 + 250));
   await waitFor(() => attackers.every((s) => s.destroyed), 8000, 100);
   log(`all 500 slowloris sockets closed after ${Date.now() - started} ms`);
   // Documented: 408 after 5-6 s (5 s header deadline, checked every second); 500 of them take a moment more.
