@@ -6,6 +6,7 @@ import { killServerProcessesAfterEach, ServerProcess, startServerProcess } from 
 import { mintToken } from '../support/tokens';
 import { signatureIsValid, startWebhookReceiver, WebhookReceiver } from '../support/webhook-receiver';
 import { connect, TestClient, tryUpgrade } from '../support/ws-client';
+import { waitFor } from '../support/wait-for';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const NODE_TTL_MS = 1500;
@@ -172,7 +173,8 @@ describe('cluster mode: the admin API and webhooks see the whole service', () =>
       return page.items;
     });
     expect(items[0]).toMatchObject({ id: sessionId(alice), node: 'a' });
-    expect(a.output()).toContain('re-registering its sessions');
+    // Log lines are written in batches (up to 50 ms late: src/logging/buffered-log-stream.ts).
+    await waitFor(() => a.output().includes('re-registering its sessions'), 2000);
   }, 30000);
 
   it('sends connection.closed exactly once for each session of a node killed with -9, from one survivor', async () => {
