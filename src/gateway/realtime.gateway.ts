@@ -51,6 +51,9 @@ export class RealtimeGateway implements OnGatewayConnection {
     const gateway = this;
     this.onMessage = function (data, isBinary) {
       const session = sessionOf(this);
+      // Once the server closes (4009, 4008, ...), what the peer still sends is dropped unparsed:
+      // a flooder's backlog must not cost a JSON.parse per frame after its close.
+      if (session.closing) return;
       if (isBinary) return outbound.close(session, CloseCode.UnsupportedData, 'binary frames are not supported');
       pipeline.handle(session, data);
     };
