@@ -34,6 +34,7 @@ export {
   shouldReconnect,
 } from './protocol';
 export type {
+  AuthRefreshAck,
   ClientEnvelope,
   DirectAck,
   DirectMessageData,

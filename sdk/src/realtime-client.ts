@@ -1,6 +1,7 @@
 import {
   ClientMessageType,
   ServerMessageType,
+  type AuthRefreshAck,
   type DirectAck,
   type DirectMessageData,
   type HistoryPage,
@@ -19,6 +20,7 @@ import { RequestTracker } from './request-tracker';
 import { rejoinRooms } from './room-recovery';
 import { RoomState, type RoomHandler } from './room-state';
 import { SocketSession } from './socket-session';
+import { TokenRefresher } from './token-refresher';
 import { TokenSource } from './token-source';
 import type {
   ConnectionState,
@@ -36,7 +38,8 @@ const disconnected = (message: string, closeCode?: number) =>
 
 /**
  * A client of the realtime gateway: requests matched by id, auto-reconnect with backoff, room
- * re-join with recovery and de-duplication, app-level heartbeats and a dead-link watchdog.
+ * re-join with recovery and de-duplication, app-level heartbeats, a dead-link watchdog, and
+ * (with `getToken`) `auth.refresh` before the token expires.
  * Connection handling lives in `SocketSession`; this class is the API and the frame router.
  */
 export class RealtimeClient {
@@ -44,6 +47,8 @@ export class RealtimeClient {
   private readonly rooms = new RoomState();
   private readonly requests: RequestTracker;
   private readonly session: SocketSession;
+  /** Only with `getToken`: a static token cannot be renewed. */
+  private readonly refresher?: TokenRefresher;
 
   constructor(options: RealtimeClientOptions) {
     if (typeof options?.url !== 'string' || options.url === '') throw new TypeError('options.url is required');
@@ -54,17 +59,31 @@ export class RealtimeClient {
     const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     if (!(requestTimeoutMs > 0)) throw new RangeError('options.requestTimeoutMs must be a positive number');
     this.requests = new RequestTracker(requestTimeoutMs);
+    const tokens = new TokenSource(options.token, options.getToken);
+    if (tokens.canRefresh) {
+      this.refresher = new TokenRefresher({
+        fetchToken: () => tokens.fresh(),
+        sendRefresh: (token) => this.request<AuthRefreshAck>(ClientMessageType.AuthRefresh, { token }),
+        onError: (error) => this.events.emit('error', error),
+      });
+    }
     this.session = new SocketSession({
       url: options.url,
-      tokens: new TokenSource(options.token, options.getToken),
+      tokens,
       WebSocket: WebSocketImpl,
       connectTimeoutMs: requestTimeoutMs,
       backoff: new Backoff(options.backoff),
       events: this.events,
       heartbeat: (onDead) => new Heartbeat(() => this.request(ClientMessageType.Ping).catch(() => undefined), onDead),
       onFrame: (frame) => this.route(frame),
-      onWelcome: () => rejoinRooms(this.rooms, (room, since) => this.request<JoinAck>(ClientMessageType.RoomJoin, since ? { room, since } : { room }), this.events),
-      onSocketGone: (code) => this.requests.failAll((type) => disconnected(`the connection closed before the reply to ${type}`, code)),
+      onWelcome: (welcome) => {
+        this.refresher?.start(welcome.tokenExpiresInMs);
+        rejoinRooms(this.rooms, (room, since) => this.request<JoinAck>(ClientMessageType.RoomJoin, since ? { room, since } : { room }), this.events);
+      },
+      onSocketGone: (code) => {
+        this.refresher?.stop();
+        this.requests.failAll((type) => disconnected(`the connection closed before the reply to ${type}`, code));
+      },
     });
   }
 
@@ -93,6 +112,7 @@ export class RealtimeClient {
 
   /** Closes for good: no reconnect, in-flight requests reject with DISCONNECTED, rooms are forgotten, no timer is left. */
   close(): void {
+    this.refresher?.stop();
     this.session.close();
     this.requests.failAll((type) => disconnected(`closed by the app before the reply to ${type}`));
     this.rooms.clear();

@@ -21,7 +21,7 @@ export interface SocketSessionOptions {
   /** Every parsed frame except `welcome`. */
   onFrame: (frame: ServerEnvelope & { type: string }) => void;
   /** After a welcome made the session open. */
-  onWelcome: () => void;
+  onWelcome: (welcome: Welcome) => void;
   /** After a socket is gone (before 'close' is emitted); not called by close(). */
   onSocketGone: (code: number) => void;
 }
@@ -101,7 +101,7 @@ export class SocketSession {
       token = await this.options.tokens.current();
     } catch (error) {
       if (generation !== this.generation) return;
-      this.options.events.emit('error', new RealtimeError(ClientErrorCode.TokenError, `getToken() failed: ${(error as Error)?.message ?? error}`));
+      this.options.events.emit('error', error as RealtimeError);
       if (generation === this.generation) this.scheduleReconnect(generation);
       return;
     }
@@ -164,7 +164,7 @@ export class SocketSession {
     this.options.events.emit('welcome', welcome);
     if (!stillCurrent()) return;
     for (const waiter of this.waiters.splice(0)) waiter.resolve(welcome);
-    this.options.onWelcome();
+    this.options.onWelcome(welcome);
   }
 
   /** Gives up on the current socket (silent, or no welcome in time) and handles it as closed with `code`. */

@@ -1,6 +1,9 @@
+import { ClientErrorCode, RealtimeError } from './errors';
+
 /**
  * Where connection tokens come from: the static `token`, and `getToken()` when the token is missing
- * or was marked stale (after a 4001, or an attempt the server may have refused with 401).
+ * or was marked stale (after a 4001, or an attempt the server may have refused with 401), or when
+ * the open connection's token is about to expire (`fresh()`, for `auth.refresh`).
  */
 export class TokenSource {
   private stale = false;
@@ -19,11 +22,21 @@ export class TokenSource {
     this.stale = true;
   }
 
-  /** The token for the next attempt; calls `getToken()` when needed. Rejects when it fails. */
+  /** The token for the next attempt; calls `getToken()` when needed. Rejects with TOKEN_ERROR when it fails. */
   async current(): Promise<string | undefined> {
     if (!this.getToken || (this.token !== undefined && !this.stale)) return this.token;
-    const token = await this.getToken();
-    if (typeof token !== 'string' || token === '') throw new Error('it must return a non-empty string');
+    return this.fresh();
+  }
+
+  /** Always asks `getToken()` (which must exist), and keeps the result for later attempts. Rejects with TOKEN_ERROR. */
+  async fresh(): Promise<string> {
+    let token: unknown;
+    try {
+      token = await this.getToken!();
+      if (typeof token !== 'string' || token === '') throw new Error('it must return a non-empty string');
+    } catch (error) {
+      throw new RealtimeError(ClientErrorCode.TokenError, `getToken() failed: ${(error as Error)?.message ?? error}`);
+    }
     this.token = token;
     this.stale = false;
     return token;

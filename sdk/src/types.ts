@@ -29,8 +29,10 @@ export interface RealtimeClientOptions {
   token?: string;
   /**
    * Returns a fresh token. Called before the first connection when `token` is not given, after a
-   * close with 4001 (token expired), and after a connection attempt that never opened (the server
-   * may have refused an expired token with 401, which browsers do not expose).
+   * close with 4001 (token expired), after a connection attempt that never opened (the server
+   * may have refused an expired token with 401, which browsers do not expose), and at 80 % of an
+   * open connection's token life: the new token is sent with `auth.refresh`, so the connection
+   * outlives its first token. It must be for the same user and grant the same rooms.
    */
   getToken?: () => string | Promise<string>;
   /** The WebSocket class. Default `globalThis.WebSocket`; on Node pass `WebSocket` from `ws`. */

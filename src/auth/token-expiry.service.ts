@@ -7,6 +7,9 @@ import { MinHeap } from './min-heap';
 /** The sweep runs this long after each whole second, so a token whose `exp` is that second is already expired. */
 export const EXPIRY_SWEEP_OFFSET_MS = 5;
 
+/** Milliseconds from now until a token's `exp` (seconds since the epoch) by this server's clock; 0 once past. */
+export const msUntilExp = (exp: number, now = Date.now()): number => Math.max(0, exp * 1000 - now);
+
 /**
  * Closes sessions with 4001 when their token's `exp` passes, within about a second of it (the
  * sweep runs just after every whole second), with one shared timer and no per-connection state:

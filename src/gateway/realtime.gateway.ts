@@ -6,6 +6,7 @@ import { OnGatewayConnection, WebSocketGateway } from '@nestjs/websockets';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { WebSocket } from 'ws';
 import { RoomPermissions } from '../auth/room-permissions';
+import { msUntilExp } from '../auth/token-expiry.service';
 import { APP_CONFIG, AppConfig } from '../config';
 import { OutboundService } from '../delivery/outbound.service';
 import { HeartbeatService } from '../heartbeat/heartbeat.service';
@@ -99,6 +100,8 @@ export class RealtimeGateway implements OnGatewayConnection {
       heartbeatIntervalMs: this.config.heartbeatIntervalMs,
       heartbeatTimeoutMs: this.config.heartbeatTimeoutMs,
       maxPayloadBytes: this.config.maxPayloadBytes,
+      tokenExp: session.tokenExp,
+      tokenExpiresInMs: msUntilExp(session.tokenExp),
     };
     this.outbound.send(session, { type: ServerMessageType.Welcome, data: welcome });
   }

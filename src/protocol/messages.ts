@@ -10,6 +10,7 @@ export const ClientMessageType = {
   DirectSend: 'direct.send',
   PresenceGet: 'presence.get',
   RoomHistory: 'room.history',
+  AuthRefresh: 'auth.refresh',
 } as const;
 
 export const ServerMessageType = {
@@ -34,6 +35,10 @@ export interface WelcomeData {
   heartbeatIntervalMs: number;
   heartbeatTimeoutMs: number;
   maxPayloadBytes: number;
+  /** The connection's token `exp` (seconds since the epoch): the session closes with 4001 then unless `auth.refresh` extends it. */
+  tokenExp: number;
+  /** The same, as milliseconds from now by the server's clock (immune to the client's clock skew). */
+  tokenExpiresInMs: number;
 }
 
 /** A room's position in its stream: the offset of its last message, and the stream's epoch. */
@@ -119,6 +124,14 @@ export interface PresenceAck {
 /** Limits of `room.history`. */
 export const HISTORY_PAGE_DEFAULT = 50;
 export const HISTORY_PAGE_MAX = 100;
+
+/** The reply to `auth.refresh`: the connection now closes with 4001 at this `exp` instead. */
+export interface AuthRefreshAck {
+  /** The new token's `exp`, seconds since the epoch. */
+  exp: number;
+  /** The same, as milliseconds from now by the server's clock. */
+  expiresInMs: number;
+}
 
 export interface DirectAck {
   messageId: string;

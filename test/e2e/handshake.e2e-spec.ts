@@ -54,11 +54,13 @@ describe('handshake: checked before the 101', () => {
   });
 
   it('accepts the token from the query string and greets with a welcome frame', async () => {
-    const client = await connect(`${server.wsUrl}?token=${await mintToken({ sub: 'carol' })}`);
+    const token = await mintToken({ sub: 'carol' });
+    const client = await connect(`${server.wsUrl}?token=${token}`);
     const welcome = client.frames[0];
     expect(welcome.type).toBe('welcome');
     expect(welcome.data).toMatchObject({ userId: 'carol', heartbeatIntervalMs: 25000, heartbeatTimeoutMs: 10000, maxPayloadBytes: 65536 });
     expect(welcome.data.sessionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(welcome.data.tokenExp).toBe(JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).exp);
     await client.close();
   });
 

@@ -65,6 +65,8 @@ describe('SDK (RealtimeClient) end to end', () => {
       heartbeatIntervalMs: server.config.heartbeatIntervalMs,
       heartbeatTimeoutMs: server.config.heartbeatTimeoutMs,
       maxPayloadBytes: expect.any(Number),
+      tokenExp: expect.any(Number),
+      tokenExpiresInMs: expect.any(Number),
     });
     expect(client.state).toBe('open');
     expect(states).toEqual(['connecting', 'open']);
@@ -209,24 +211,43 @@ describe('SDK (RealtimeClient) end to end', () => {
     expect((await bob.history('public:sdk-window')).messages.map((m) => m.body)).toEqual([7, 8, 9]);
   });
 
-  it('fetches a fresh token with getToken after a 4001 and keeps its rooms', async () => {
+  it('after a failed refresh and the 4001 that follows, fetches a fresh token with getToken and keeps its rooms', async () => {
     const short = await perTest({ ...FAST, HEARTBEAT_INTERVAL_MS: '200', HEARTBEAT_TIMEOUT_MS: '100' });
-    let minted = 0;
-    // the first token expires within a second; the next ones are good for an hour
-    const getToken = jest.fn(() => mintToken({ sub: 'carol', expiresIn: ++minted === 1 ? 1 : 3600 }));
+    // the first token expires within 1-2 s; the refresh before then fails; the next tokens are good for an hour
+    const getToken = jest
+      .fn<Promise<string>, []>()
+      .mockImplementationOnce(() => mintToken({ sub: 'carol', expiresIn: 2 }))
+      .mockRejectedValueOnce(new Error('auth server down'))
+      .mockImplementation(() => mintToken({ sub: 'carol', expiresIn: 3600 }));
     const carol = await user('carol', undefined, { token: undefined, getToken }, short);
+    const errors = record(carol, 'error');
     const box = inbox();
     await carol.join('public:sdk-token', box.handler);
     const closes = record(carol, 'close');
-    await waitFor(() => closes.length === 1, 3000);
+    await waitFor(() => closes.length === 1, 4000);
     expect(closes[0]).toEqual({ code: 4001, reason: 'token expired', willReconnect: true });
     await waitFor(() => carol.state === 'open', 3000);
-    expect(getToken).toHaveBeenCalledTimes(2);
+    expect(errors.map((e) => e.code)).toEqual(['TOKEN_ERROR']);
+    expect(getToken).toHaveBeenCalledTimes(3);
     await waitFor(() => sessions(short).some((s) => s.userId === 'carol' && s.rooms.has('public:sdk-token')));
     const alice = await user('alice', undefined, {}, short);
     await alice.publish('public:sdk-token', 'still here');
     await waitFor(() => box.messages.length === 1);
   });
+
+  it('refreshes its token with getToken + auth.refresh before it expires: one connection outlives three tokens', async () => {
+    const getToken = jest.fn(() => mintToken({ sub: 'erin', expiresIn: 3 }));
+    const erin = await user('erin', undefined, { token: undefined, getToken });
+    const closes = record(erin, 'close');
+    const errors = record(erin, 'error');
+    const session = erin.welcome!.sessionId;
+    await new Promise((resolve) => setTimeout(resolve, 7_500));
+    expect(closes).toEqual([]);
+    expect(errors).toEqual([]);
+    expect(getToken.mock.calls.length).toBeGreaterThanOrEqual(4); // the first token and at least 3 refreshes
+    expect(sessions().filter((s) => s.userId === 'erin').map((s) => s.id)).toEqual([session]);
+    expect(sessions().find((s) => s.id === session)!.tokenExp).toBeGreaterThan(Date.now() / 1000);
+  }, 15_000);
 
   it('close() ends the session for good: the server sees it leave and no reconnect follows', async () => {
     const bob = await user('bob');

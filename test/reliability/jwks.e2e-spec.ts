@@ -1,8 +1,10 @@
 import { createHmac } from 'node:crypto';
+import { Global, Module } from '@nestjs/common';
+import { JWKS_OPTIONS } from '../../src/auth/jwks-keys';
 import { TokenVerifier } from '../../src/auth/token-verifier';
 import { loadConfig } from '../../src/config';
 import { serversPerTest } from '../support/test-app';
-import { tryUpgrade } from '../support/ws-client';
+import { connect, tryUpgrade } from '../support/ws-client';
 import { JwksServer, startJwksServer } from './support/jwks-server';
 import { rsaSigner } from './support/rsa-tokens';
 
@@ -61,4 +63,20 @@ it('rotates keys by kid: a new kid is fetched after the cooldown, a withdrawn on
   expect(await verdict(verifier, tokenB)).toBe('alice');
   expect(jwks.hits).toBe(2);
   expect(await verdict(verifier, tokenA)).toBe('token invalid');
+});
+
+/** No refetch cooldown: a token with an unknown kid makes the server read the endpoint again. */
+@Global()
+@Module({ providers: [{ provide: JWKS_OPTIONS, useValue: { cooldownDuration: 0 } }], exports: [JWKS_OPTIONS] })
+class RefetchAtOnce {}
+
+it('answers auth.refresh with UNAVAILABLE (retry later) while the JWKS endpoint fails; the connection stays', async () => {
+  const server = await startServer(env(), [RefetchAtOnce]);
+  const client = await connect(server.wsUrl, { token: await keyA.sign({ iss: undefined, aud: undefined }) });
+  jwks.failing = true;
+  const rotated = await keyB.sign({ iss: undefined, aud: undefined });
+  expect(await client.request('auth.refresh', { token: rotated })).toMatchObject({ type: 'error', data: { code: 'UNAVAILABLE', message: 'token keys unavailable' } });
+  expect(jwks.hits).toBe(2);
+  expect(await client.request('ping')).toMatchObject({ type: 'pong' });
+  await client.close();
 });

@@ -48,9 +48,14 @@ describe('auth.refresh', () => {
   it('acks a new token for the same sub; the connection then lives until the new exp', async () => {
     const first = expIn(1);
     const client = await connect(server.wsUrl, { token: await mintToken({ sub: 'r1', expiresIn: first - nowS() }) });
+    // The welcome tells the connection's expiry, so a client knows when to refresh.
+    expect(client.frames[0].data).toMatchObject({ tokenExp: first });
+    expect(Math.abs(Date.now() + client.frames[0].data.tokenExpiresInMs - first * 1000)).toBeLessThan(500);
     const second = first + 2;
     const reply = await client.request('auth.refresh', { token: await mintToken({ sub: 'r1', expiresIn: second - nowS() }) });
     expect(reply).toMatchObject({ type: 'ack', data: { exp: second } });
+    // expiresInMs: the same moment by the server's clock, for clients whose clock is off.
+    expect(Math.abs(Date.now() + reply.data.expiresInMs - second * 1000)).toBeLessThan(500);
     const late = await lateness(client, second);
     expect(late).toBeGreaterThanOrEqual(0);
     expect(late).toBeLessThan(1000);

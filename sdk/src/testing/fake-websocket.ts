@@ -13,6 +13,9 @@ export const TEST_WELCOME = {
   heartbeatIntervalMs: 1000,
   heartbeatTimeoutMs: 500,
   maxPayloadBytes: 1024,
+  tokenExp: 2_000_000_000,
+  /** An hour: no test meets a token refresh unless it asks for one. */
+  tokenExpiresInMs: 3_600_000,
 };
 
 /** A scriptable WebSocket: the test plays the server (open, frames, close) and reads what was sent. */

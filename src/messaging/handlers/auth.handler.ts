@@ -1,14 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { TokenExpiryService } from '../../auth/token-expiry.service';
+import { msUntilExp, TokenExpiryService } from '../../auth/token-expiry.service';
 import { InvalidTokenError, TokenVerifier } from '../../auth/token-verifier';
-import { ErrorCode } from '../../protocol';
+import { AuthRefreshAck, ClientMessageType, ErrorCode } from '../../protocol';
 import { Session } from '../../registry/session';
 import { RevocationList } from '../../revocation/revocation-list.service';
 import { AuthRefreshDto } from '../dto/auth-refresh.dto';
 import { MessageError } from '../message-error';
 import { MessageHandler } from '../message-handler.decorator';
-
-export const AUTH_REFRESH = 'auth.refresh';
 
 const sameRooms = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((room, i) => room === b[i]);
 
@@ -16,8 +14,9 @@ const sameRooms = (a: readonly string[], b: readonly string[]) => a.length === b
  * `auth.refresh {token}`: moves the connection's expiry to the new token's `exp`, so a client can
  * stay connected past its first token. The new token must verify exactly like one at the upgrade,
  * be for the same `sub`, and grant the same rooms (permissions are fixed at connect: a refresh
- * must not widen them silently, nor pretend to narrow them), and not be revoked. Refusals are FORBIDDEN; the
- * connection stays open and still closes with 4001 at the old `exp`.
+ * must not widen them silently, nor pretend to narrow them), and not be revoked. Refusals are FORBIDDEN
+ * (UNAVAILABLE while the JWKS endpoint cannot be read: retry later); the connection stays open and
+ * still closes with 4001 at the old `exp`.
  */
 @Injectable()
 export class AuthHandler {
@@ -27,12 +26,13 @@ export class AuthHandler {
     private readonly revocations: RevocationList,
   ) {}
 
-  @MessageHandler(AUTH_REFRESH, AuthRefreshDto)
-  async refresh(session: Session, { token }: AuthRefreshDto): Promise<{ exp: number }> {
+  @MessageHandler(ClientMessageType.AuthRefresh, AuthRefreshDto)
+  async refresh(session: Session, { token }: AuthRefreshDto): Promise<AuthRefreshAck> {
     let identity;
     try {
       identity = await this.tokens.verify(token);
     } catch (err) {
+      if (err instanceof InvalidTokenError && err.reason === 'unavailable') throw new MessageError(ErrorCode.Unavailable, 'token keys unavailable');
       if (err instanceof InvalidTokenError) throw new MessageError(ErrorCode.Forbidden, err.message);
       throw err;
     }
@@ -44,6 +44,6 @@ export class AuthHandler {
     }
     session.tokenExp = identity.exp;
     this.expiry.track(session.userId, identity.exp);
-    return { exp: identity.exp };
+    return { exp: identity.exp, expiresInMs: msUntilExp(identity.exp) };
   }
 }
