@@ -9,7 +9,8 @@
 //   - every text frame: JSON.parse, envelope checks (keys, id, type, data, depth, __proto__),
 //     token-bucket rate limit, hand-written validation (room name, unknown keys, body present),
 //     permission check, error frames;
-//   - room.join / room.leave with presence.join / presence.leave to the other members;
+//   - room.join / room.leave with presence.join / presence.leave to the other members, while the
+//     room has at most PRESENCE_EVENTS_MAX_MEMBERS members (the subject included);
 //   - room.publish: appended to a per-room history (offset, epoch, last HISTORY_SIZE frames),
 //     serialized ONCE, written to every member, slow-consumer bound checked after each write, ack;
 //   - ping -> pong.
@@ -18,7 +19,7 @@
 // TTL and byte cap, graceful drain.
 // Env: PORT, WS_PATH, JWT_SECRET, RATE_LIMIT_PER_SEC, RATE_LIMIT_BURST, MAX_CONNECTIONS,
 // MAX_CONNECTIONS_PER_USER, HEARTBEAT_INTERVAL_MS, HEARTBEAT_TIMEOUT_MS, HISTORY_SIZE,
-// SEND_BUFFER_MAX_BYTES, MAX_PAYLOAD_BYTES. Prints one JSON line with "port" when listening.
+// SEND_BUFFER_MAX_BYTES, MAX_PAYLOAD_BYTES, PRESENCE_EVENTS_MAX_MEMBERS. Prints one JSON line with "port" when listening.
 import http from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { jwtVerify } from 'jose';
@@ -38,6 +39,7 @@ const HB_INTERVAL = num('HEARTBEAT_INTERVAL_MS', 25_000);
 const HB_TIMEOUT = num('HEARTBEAT_TIMEOUT_MS', 10_000);
 const HISTORY_SIZE = num('HISTORY_SIZE', 100);
 const MAX_BUFFERED = num('SEND_BUFFER_MAX_BYTES', 1 << 20);
+const PRESENCE_MAX = num('PRESENCE_EVENTS_MAX_MEMBERS', 1000);
 const MAX_PAYLOAD = num('MAX_PAYLOAD_BYTES', 65_536);
 const MAX_DEPTH = 32;
 const DEFAULT_ROOMS = ['public:*'];
@@ -263,7 +265,10 @@ function onMessage(raw, isBinary) {
   }
 }
 
+/** Called with the session already in the room (join) or out of it (leave). */
 function announce(type, session, room) {
+  const members = byRoom.get(room)?.size ?? 0;
+  if ((type === 'presence.join' ? members : members + 1) > PRESENCE_MAX) return;
   toRoom(room, Buffer.from(JSON.stringify({ type, data: { room, userId: session.userId, sessionId: session.id } })), session);
 }
 

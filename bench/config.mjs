@@ -44,6 +44,7 @@ export const FULL = {
     stepWarmupSeconds: 0.5,
     maxSteps: 6,
     ladderFloor: 5_000,
+    maxReps: 5, // the max-rate search runs this often per size and server (the median is quoted)
   },
   // Two product nodes + redis-server, members split across the nodes; the fixed rate, windows and
   // ladder are fanout's. Skipped when less than minSecondsLeft of the time budget is left.

@@ -37,7 +37,7 @@ import { sleep } from './lib/stats.mjs';
 import { mintMany, tokenFor } from './lib/tokens.mjs';
 import { connRateRun, connRateWarmup } from './scenarios/connrate.mjs';
 import { clusterRun } from './scenarios/cluster.mjs';
-import { FanoutRoom, fmtRate } from './scenarios/fanout.mjs';
+import { FanoutRoom, fmtRate, presenceFramesToFill } from './scenarios/fanout.mjs';
 import { memoryRun } from './scenarios/memory.mjs';
 import { closeReqReplyClients, openReqReplyClients, reqReplyRun } from './scenarios/reqreply.mjs';
 
@@ -283,8 +283,8 @@ try {
       let fillRate = null; // presence frames per second and server, from the previous fill
       let measureSeconds = null; // what the measurements of the previous size took
       for (const planned of cfg.fanout.sizes) {
-        // Filling a room costs N(N-1)/2 presence frames (every join is announced to the earlier
-        // members): 12.5 million for 5,000, minutes of set-up. The run must end within
+        // Filling a room costs N(N-1)/2 presence frames while every join is announced to the earlier
+        // members (up to PRESENCE_MAX_MEMBERS): minutes of set-up for a large limit. The run must end within
         // timeBudgetSeconds, so a size whose fill would not fit (estimated from the previous
         // fill's rate, with a margin) is lowered to the largest that fits, and said so.
         let size = planned;
@@ -293,9 +293,9 @@ try {
           // Conservative: the servers' concurrent fill is assumed no faster than one after the
           // other (on a busy machine it is not), and the bigger room's measurements take 20 % longer.
           const left = cfg.timeBudgetSeconds - (Date.now() - started) / 1000 - 1.2 * measureSeconds;
-          const frames = (Math.max(0, left) * fillRate) / kinds.length / cfg.fanout.fillMargin + (prev * (prev - 1)) / 2;
+          const frames = (Math.max(0, left) * fillRate) / kinds.length / cfg.fanout.fillMargin + presenceFramesToFill(prev);
           const fits = Math.floor((1 + Math.sqrt(1 + 8 * frames)) / 2 / 500) * 500;
-          if (fits < planned) {
+          if (presenceFramesToFill(planned) > frames) {
             out.sizeNote = `planned ${planned} members; the room fill would not fit the ${cfg.timeBudgetSeconds} s budget at the measured ${Math.round(fillRate)} presence frames/s: ${fits > prev ? `${fits} members instead` : "skipped"}`;
             log(`  ${out.sizeNote}`);
             if (fits <= prev) break;
@@ -319,7 +319,7 @@ try {
         } else {
           for (const kind of kinds) out.fills[kind].push(await rooms[kind].grow(size));
         }
-        const newFrames = (size * (size - 1)) / 2 - (prev * (prev - 1)) / 2;
+        const newFrames = presenceFramesToFill(size) - presenceFramesToFill(prev);
         const concurrentFill = size > cfg.fanout.sequentialFillUpTo && kinds.length > 1;
         fillRate = (newFrames * (concurrentFill ? 1 : kinds.length)) / ((Date.now() - fillStart) / 1000);
         await sleep(1000);
@@ -339,9 +339,11 @@ try {
           }
         }
         const firstMax = {};
-        for (let rep = 0; rep < cfg.reps; rep++) {
+        // The max moves a lot between runs (a median of at least 5 is asked): its own rep count.
+        const maxReps = Math.max(cfg.reps, f.maxReps ?? 0);
+        for (let rep = 0; rep < maxReps; rep++) {
           if (rep > 0 && (Date.now() - started) / 1000 > cfg.timeBudgetSeconds) {
-            out.maxNote = `max-rate search for ${size} members: ${rep} run(s) of ${cfg.reps}, the run's time budget was spent`;
+            out.maxNote = `max-rate search for ${size} members: ${rep} run(s) of ${maxReps}, the run's time budget was spent`;
             log(`  ${out.maxNote}`);
             break;
           }

@@ -18,6 +18,9 @@ export const BASELINE = path.join(BENCH_DIR, 'baseline-server.mjs');
 export const BENCH_SECRET = 'bench-secret-0123456789abcdef-0123456789abcdef';
 export const BENCH_ADMIN_TOKEN = 'bench-admin-token-0123456789';
 
+/** Joins and leaves are announced while a room has at most this many members (both servers; the product's default). */
+export const PRESENCE_MAX_MEMBERS = 1000;
+
 /** The product's environment in the benchmark (besides PORT and the memory hook's file). */
 export function productEnv(logLevel) {
   return {
@@ -31,6 +34,7 @@ export function productEnv(logLevel) {
     MAX_CONNECTIONS_PER_USER: '100000',
     // Every generated client comes from 127.0.0.1: the per-address limit (default 1000) would refuse them.
     MAX_CONNECTIONS_PER_IP: '100000',
+    PRESENCE_EVENTS_MAX_MEMBERS: String(PRESENCE_MAX_MEMBERS),
   };
 }
 
@@ -96,7 +100,7 @@ export class Server {
     const env =
       kind === 'product'
         ? { ...base, ...productEnv(logLevel), ...extraEnv }
-        : { ...base, JWT_SECRET: BENCH_SECRET, RATE_LIMIT_PER_SEC: '1000000', RATE_LIMIT_BURST: '1000000', MAX_CONNECTIONS_PER_USER: '100000', ...extraEnv };
+        : { ...base, JWT_SECRET: BENCH_SECRET, RATE_LIMIT_PER_SEC: '1000000', RATE_LIMIT_BURST: '1000000', MAX_CONNECTIONS_PER_USER: '100000', PRESENCE_EVENTS_MAX_MEMBERS: String(PRESENCE_MAX_MEMBERS), ...extraEnv };
     const fd = fs.openSync(logFile, 'w');
     const argv = [...launcher(core), process.execPath, ...nodeArgs, script];
     const child = spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', fd, fd], cwd: kind === 'product' ? productDir : BENCH_DIR });

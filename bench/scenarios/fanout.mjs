@@ -14,6 +14,7 @@
 import { performance } from 'node:perf_hooks';
 import { connectMany, Kind, setBatchInterval } from '../lib/lean-ws.mjs';
 import { startMeter } from '../lib/proc.mjs';
+import { PRESENCE_MAX_MEMBERS } from '../lib/servers.mjs';
 import { runSchedule } from '../lib/schedule.mjs';
 import { Samples, sleep, waitFor } from '../lib/stats.mjs';
 
@@ -22,6 +23,15 @@ const PAD = 'x'.repeat(48);
 const BODY_MARK = Buffer.from('{"s":');
 const MEASURE_BATCH_MS = 50;
 let fillsInProgress = 0;
+
+/**
+ * Presence frames sent while a room fills to `m` members: each join is announced to the earlier
+ * members while the room has at most PRESENCE_MAX_MEMBERS, so k(k-1)/2 with k = min(m, that limit).
+ */
+export const presenceFramesToFill = (m) => {
+  const k = Math.min(m, PRESENCE_MAX_MEMBERS);
+  return (k * (k - 1)) / 2;
+};
 
 export class FanoutRoom {
   /**
@@ -113,14 +123,12 @@ export class FanoutRoom {
         }
       }
       this.members = this.members.concat(clients);
-      const m = this.members.length;
-      const expected = (m * (m - 1)) / 2;
+      const expected = presenceFramesToFill(this.members.length);
       drained = await waitFor(() => this.members.reduce((a, c) => a + c.presence, 0) >= expected, cfg.fillTimeoutMs, 50);
     } finally {
       if (--fillsInProgress === 0) setBatchInterval(MEASURE_BATCH_MS);
     }
     const m = this.members.length;
-    const expected = (m * (m - 1)) / 2;
     const cpu = meter.stop();
     const fill = {
       kind: this.server.kind,
@@ -128,11 +136,11 @@ export class FanoutRoom {
       added: add,
       connectSeconds,
       joinAndPresenceSeconds: (performance.now() - t1) / 1000,
-      presenceFrames: expected - (start * (start - 1)) / 2,
+      presenceFrames: presenceFramesToFill(m) - presenceFramesToFill(start),
       drained,
       cpu,
     };
-    fill.serverCpuPerPresenceFrameUs = (1e6 * this.nodesCpu(cpu)) / fill.presenceFrames;
+    fill.serverCpuPerPresenceFrameUs = fill.presenceFrames > 0 ? (1e6 * this.nodesCpu(cpu)) / fill.presenceFrames : null;
     this.fills.push(fill);
     this.ctx.log(
       `  fill ${this.server.kind} to ${m}: connect ${connectSeconds.toFixed(1)} s, joins+presence ${fill.joinAndPresenceSeconds.toFixed(1)} s ` +

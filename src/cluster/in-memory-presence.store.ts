@@ -20,6 +20,10 @@ export class InMemoryPresenceStore implements PresenceStore {
     return [...this.registry.inRoom(room)].map((s) => ({ userId: s.userId, sessionId: s.id }));
   }
 
+  async roomSize(room: string): Promise<number> {
+    return this.registry.inRoom(room).size;
+  }
+
   async countForUser(userId: string): Promise<number> {
     return this.registry.ofUser(userId).size;
   }

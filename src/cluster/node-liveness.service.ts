@@ -7,7 +7,7 @@ import { LifecycleEvents } from '../lifecycle/lifecycle-events.service';
 import { encodeFrame, PresenceEventData, ServerMessageType } from '../protocol';
 import { ConnectionRegistry } from '../registry/connection-registry.service';
 import { NodeStats } from './node-stats.service';
-import { PRESENCE_STORE, PresenceStore } from './presence-store';
+import { announcesPresence, PRESENCE_STORE, PresenceStore } from './presence-store';
 import { ReapedSession, RedisPresenceStore } from './redis-presence.store';
 
 /** The close code webhooks report for the sessions of a dead node: no close frame was ever sent. */
@@ -90,6 +90,8 @@ export class NodeLiveness implements OnApplicationBootstrap, OnApplicationShutdo
       for (const room of record.rooms) {
         const data: PresenceEventData = { room, userId: record.userId, sessionId: record.id };
         this.lifecycle.roomLeft(record, room, origin);
+        // The reap took the session out of the room already: it counts as one more (an unreadable count: announce).
+        if (!announcesPresence((await this.store.roomSize(room).catch(() => 0)) + 1, this.config.presenceEventsMaxMembers)) continue;
         await this.bus.roomEvent(room, encodeFrame({ type: ServerMessageType.PresenceLeave, data })).catch((err: unknown) => this.logger.warn({ err, room }, 'cluster: presence.leave not sent'));
       }
       this.lifecycle.connectionClosed(record, DEAD_NODE_CLOSE_CODE, origin);

@@ -45,6 +45,10 @@ export class RedisPresenceStore implements PresenceStore {
     return Object.entries(entries).map(([sessionId, userId]) => ({ userId, sessionId }));
   }
 
+  async roomSize(room: string): Promise<number> {
+    return this.redis.command.hlen(`rg:pr:${room}`);
+  }
+
   async countForUser(userId: string): Promise<number> {
     return this.redis.command.zcard(`rg:s:u:${userId}`);
   }

@@ -33,6 +33,8 @@ export interface AppConfig {
   maxConnectionsPerUser: number;
   maxConnectionsPerIp: number;
   defaultRooms: string[];
+  /** presence.join/leave are sent only while the room has at most this many members, the subject included. */
+  presenceEventsMaxMembers: number;
   shutdownTimeoutMs: number;
   history: { sizePerRoom: number; ttlMs: number; maxBytes: number };
   logLevel: string;

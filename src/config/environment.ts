@@ -78,6 +78,10 @@ export class Environment {
   @IsString()
   DEFAULT_ROOMS: string = 'public:*';
 
+  /** Rooms larger than this get no presence.join/leave events (they cost N^2 frames to fill); presence.get still lists everyone. */
+  @IsInt() @Min(1)
+  PRESENCE_EVENTS_MAX_MEMBERS: number = 1000;
+
   @IsInt() @Min(100)
   SHUTDOWN_TIMEOUT_MS: number = 10_000;
 

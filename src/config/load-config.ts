@@ -103,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     maxConnectionsPerIp: parsed.MAX_CONNECTIONS_PER_IP,
     // `none`: tokens without a rooms claim get no room at all.
     defaultRooms: parsed.DEFAULT_ROOMS === 'none' ? [] : list(parsed.DEFAULT_ROOMS),
+    presenceEventsMaxMembers: parsed.PRESENCE_EVENTS_MAX_MEMBERS,
     shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
     history: { sizePerRoom: parsed.HISTORY_SIZE, ttlMs: parsed.HISTORY_TTL_MS, maxBytes: parsed.HISTORY_MAX_BYTES },
     logLevel: parsed.LOG_LEVEL,

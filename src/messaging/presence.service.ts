@@ -1,20 +1,23 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { BUS, Bus } from '../bus/bus';
-import { PRESENCE_STORE, PresenceStore } from '../cluster/presence-store';
+import { announcesPresence, PRESENCE_STORE, PresenceStore } from '../cluster/presence-store';
+import { APP_CONFIG, AppConfig } from '../config';
 import { encodeFrame, PresenceEventData, PresenceMember, ServerMessageType } from '../protocol';
 import { Session } from '../registry/session';
 
 /**
  * Keeps the presence store in step with sessions and rooms, and tells a room's other members (on
- * every node) when a session joins or leaves it. Store and bus failures are logged: they must not
- * fail the join, leave or close that caused them.
+ * every node) when a session joins or leaves it, while the room is small enough (see
+ * `announcesPresence`). Store and bus failures are logged: they must not fail the join, leave or
+ * close that caused them.
  */
 @Injectable()
 export class PresenceService {
   constructor(
     @Inject(PRESENCE_STORE) private readonly store: PresenceStore,
     @Inject(BUS) private readonly bus: Bus,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectPinoLogger(PresenceService.name) private readonly logger: PinoLogger,
   ) {}
 
@@ -24,7 +27,7 @@ export class PresenceService {
 
   sessionClosed(session: Session, rooms: string[]): void {
     this.background(this.store.disconnected(session, rooms), 'presence: session not removed');
-    for (const room of rooms) this.announce(ServerMessageType.PresenceLeave, session, room);
+    for (const room of rooms) this.announceLeft(session, room);
   }
 
   announceJoin(session: Session, room: string): void {
@@ -34,16 +37,25 @@ export class PresenceService {
 
   announceLeave(session: Session, room: string): void {
     this.background(this.store.left(session, room), 'presence: leave not recorded');
-    this.announce(ServerMessageType.PresenceLeave, session, room);
+    this.announceLeft(session, room);
   }
 
   members(room: string): Promise<PresenceMember[]> {
     return this.store.members(room);
   }
 
-  private announce(type: string, session: Session, room: string): void {
-    const data: PresenceEventData = { room, userId: session.userId, sessionId: session.id };
-    this.background(this.bus.roomEvent(room, encodeFrame({ type, data }), session.id), 'presence: event not sent');
+  /** The store has already counted the session out (the count is read after the leave was recorded). */
+  private announceLeft(session: Session, room: string): void {
+    this.announce(ServerMessageType.PresenceLeave, session, room, 1);
+  }
+
+  private announce(type: string, session: Session, room: string, uncounted = 0): void {
+    const send = async () => {
+      if (!announcesPresence((await this.store.roomSize(room)) + uncounted, this.config.presenceEventsMaxMembers)) return;
+      const data: PresenceEventData = { room, userId: session.userId, sessionId: session.id };
+      await this.bus.roomEvent(room, encodeFrame({ type, data }), session.id);
+    };
+    this.background(send(), 'presence: event not sent');
   }
 
   private background(work: Promise<void>, message: string): void {

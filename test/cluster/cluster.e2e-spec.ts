@@ -72,6 +72,18 @@ describe('cluster mode: two nodes on Redis act as one service', () => {
     expect((await alice.nextOfType('direct')).data).toMatchObject({ from: 'bob', body: 'psst' });
   }, 30000);
 
+  it('counts a room cluster-wide for PRESENCE_EVENTS_MAX_MEMBERS: the third member of a 2-limit room is not announced', async () => {
+    const [a, b] = await Promise.all([node('a', { PRESENCE_EVENTS_MAX_MEMBERS: '2' }), node('b', { PRESENCE_EVENTS_MAX_MEMBERS: '2' })]);
+    const alice = await user(a, 'alice');
+    const bob = await user(b, 'bob');
+    const carol = await user(a, 'carol'); // on alice's node: that node alone holds 2 members of the room
+    for (const c of [alice, bob, carol]) await c.request('room.join', { room: ROOM });
+    await carol.request('room.leave', { room: ROOM });
+    await bob.request('room.leave', { room: ROOM });
+    await alice.next((f) => f.type === 'presence.leave' && f.data.userId === 'bob');
+    expect(alice.frames.filter((f) => f.type.startsWith('presence.')).map((f) => `${f.type} ${f.data.userId}`)).toEqual(['presence.join bob', 'presence.leave bob']);
+  }, 30000);
+
   it('gives every node the same order for 10,000 messages published on both', async () => {
     const [a, b] = await Promise.all([node('a'), node('b')]);
     const [subA, subB, pubA, pubB] = await Promise.all([user(a, 's1'), user(b, 's2'), user(a, 'p1'), user(b, 'p2')]);

@@ -1,5 +1,7 @@
+import { ConnectionRegistry } from '../../src/registry/connection-registry.service';
 import { startServer, TestServer } from '../support/test-app';
 import { mintToken } from '../support/tokens';
+import { waitFor } from '../support/wait-for';
 import { connect, Frame, TestClient } from '../support/ws-client';
 
 describe('rooms, presence and direct messages', () => {
@@ -73,6 +75,28 @@ describe('rooms, presence and direct messages', () => {
     carol.socket.terminate();
     const left = await alice.next((f: Frame) => f.type === 'presence.leave' && f.data.userId === 'carol');
     expect(left.data.room).toBe('public:p');
+  });
+
+  it('announces joins and leaves only while the room has at most PRESENCE_EVENTS_MAX_MEMBERS members', async () => {
+    const small = await startServer({ PRESENCE_EVENTS_MAX_MEMBERS: '3' });
+    try {
+      const clients = await Promise.all(['a', 'b', 'c', 'd'].map(async (sub) => connect(small.wsUrl, { token: await mintToken({ sub }) })));
+      const [a, b, c, d] = clients;
+      for (const client of clients) await client.request('room.join', { room: 'public:big' });
+      // presence.get lists everyone, announced or not
+      expect((await a.request('presence.get', { room: 'public:big' })).data.members.map((m: { userId: string }) => m.userId).sort()).toEqual(['a', 'b', 'c', 'd']);
+      await b.request('room.leave', { room: 'public:big' }); // 4 members, b included: not announced
+      await b.request('room.join', { room: 'public:big' }); // 4 with b: not announced
+      d.socket.terminate(); // 4 with d: not announced
+      await waitFor(() => small.app.get(ConnectionRegistry).size === 3);
+      await c.request('room.leave', { room: 'public:big' }); // 3 with c: announced
+      await a.next((f) => f.type === 'presence.leave' && f.data.userId === 'c');
+      const presence = a.frames.filter((f) => f.type.startsWith('presence.')).map((f) => `${f.type} ${f.data.userId}`);
+      expect(presence).toEqual(['presence.join b', 'presence.join c', 'presence.leave c']);
+      await Promise.all([a, b, c].map((client) => client.close()));
+    } finally {
+      await small.close();
+    }
   });
 
   it('lists the members of a room with presence.get', async () => {
