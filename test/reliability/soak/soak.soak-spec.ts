@@ -108,7 +108,7 @@ it('soak', async () => {
   await live.close();
   const end = await settle(server);
   const expectedBlackholes = tally.done.blackhole;
-  log(`end: ${next} cycles in ${Math.round((Date.now() - started) / 1000)} s ${JSON.stringify(tally.done)}; ${report.published} live publishes acked, ${report.missing} deliveries missing; ` +
+  log(`end: ${next} cycles in ${Math.round((Date.now() - started) / 1000)} s ${JSON.stringify(tally.done)}; ${report.published} live publishes acked, ${report.missing} deliveries missing, ${report.duplicates} duplicated; ` +
     `cycle own-message misses ${tally.undelivered}; wrong closes ${tally.wrongCloses.length}; failures ${failures.length} ${failures.slice(0, 3).join(' | ')}; ` +
     `stats ${JSON.stringify(end.stats)}; resources ${JSON.stringify(end.dump.resources)} (idle ${JSON.stringify(idle.dump.resources)}); timers ${end.dump.timers} (idle ${idle.dump.timers}); heapUsed ${(end.dump.memory.heapUsed / MiB).toFixed(1)} MiB`);
   // The server's own account of its heartbeat sweeps: how many it terminated, and how many
@@ -122,7 +122,7 @@ it('soak', async () => {
   const others = server.output().split('\n').filter((l) => l.startsWith('{"level":') && !l.includes('heartbeat sweep'));
   if (others.length) log(`server warnings/errors: ${others.length}${others.slice(0, 5).map((l) => `\n  ${l.slice(0, 400)}`).join('')}`);
   expect(problems).toEqual([]);
-  expect(report).toMatchObject({ open: LIVE, closes: [], missing: 0 });
+  expect(report).toMatchObject({ open: LIVE, closes: [], missing: 0, duplicates: 0 });
   expect(failures).toEqual([]);
   expect(tally.wrongCloses).toEqual([]);
   expect(tally.undelivered).toBe(0);

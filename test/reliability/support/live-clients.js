@@ -10,13 +10,26 @@ const { monitorEventLoopDelay } = require('node:perf_hooks');
 const [url, token, count, roomCount] = process.argv.slice(2);
 const roomOf = (i) => `public:live-${i % Number(roomCount)}`;
 const acked = new Map(); // room -> offsets acked to publishers
+// What a client received of its room, in O(1) memory however long the soak (a Set of every offset
+// grew to millions of entries in 30 minutes, and this process's GC pauses then delayed its pongs):
+// the first and last offset, and the offsets skipped in between (a room is delivered in order).
+const received = () => ({ first: 0, last: 0, skipped: new Set(), duplicates: 0 });
+const receive = (r, offset) => {
+  if (r.first === 0) r.first = r.last = offset;
+  else if (offset <= r.last) r.duplicates++;
+  else {
+    for (let o = r.last + 1; o < offset; o++) r.skipped.add(o);
+    r.last = offset;
+  }
+};
+const hasReceived = (r, offset) => r.first !== 0 && offset >= r.first && offset <= r.last && !r.skipped.has(offset);
 const closes = []; // close codes seen before `close`
 let closing = false;
 let inFlight = 0;
 let nextId = 0;
 const clients = Array.from({ length: Number(count) }, (_, i) => {
   const socket = new WebSocket(url, { headers: { authorization: `Bearer ${token}` } });
-  const client = { socket, seen: new Set(), pending: new Map(), joined: false, lastPingAt: 0, lastPingDelay: 0, lastFrameAt: 0 };
+  const client = { socket, seen: received(), pending: new Map(), joined: false, lastPingAt: 0, lastPingDelay: 0, lastFrameAt: 0 };
   socket.on('open', () => socket.send(JSON.stringify({ type: 'room.join', id: 'join', data: { room: roomOf(i) } })));
   // The server's ping carries its send time (ms): the delay tells a late delivery or a starved
   // process here from a server that did not read the pong (ws has already answered it by now).
@@ -29,12 +42,15 @@ const clients = Array.from({ length: Number(count) }, (_, i) => {
   socket.on('message', (data) => {
     client.lastFrameAt = Date.now();
     const frame = JSON.parse(data.toString());
-    if (frame.type === 'message') client.seen.add(frame.data.offset);
+    if (frame.type === 'message') receive(client.seen, frame.data.offset);
     else if (frame.id === 'join') client.joined = true, clients.every((c) => c.joined) && console.log('READY');
     else if (frame.id && client.pending.has(frame.id)) {
       client.pending.delete(frame.id);
       inFlight--;
-      if (frame.type === 'ack') acked.set(roomOf(i), [...(acked.get(roomOf(i)) ?? []), frame.data.offset]);
+      if (frame.type === 'ack') {
+        if (!acked.has(roomOf(i))) acked.set(roomOf(i), []);
+        acked.get(roomOf(i)).push(frame.data.offset);
+      }
     }
   });
   socket.on('close', (code) => {
@@ -91,15 +107,19 @@ commands.on('line', (line) => {
     const waitIdle = () => {
       if (inFlight > 0) return setTimeout(waitIdle, 20);
       let missing = 0;
+      let duplicates = 0;
       // Clients the server closed miss what came after (at most once): their closes are reported apart.
-      clients.forEach((c, i) => c.socket.readyState === WebSocket.OPEN && (missing += (acked.get(roomOf(i)) ?? []).filter((o) => !c.seen.has(o)).length));
+      clients.forEach((c, i) => {
+        duplicates += c.seen.duplicates;
+        if (c.socket.readyState === WebSocket.OPEN) missing += (acked.get(roomOf(i)) ?? []).filter((o) => !hasReceived(c.seen, o)).length;
+      });
       const published = [...acked.values()].reduce((n, a) => n + a.length, 0);
       const lagMs = { p99: Math.round(lag.percentile(99) / 1e6), max: Math.round(lag.max / 1e6) };
       const closeSpanMs = closedAt.length ? Math.max(...closedAt) - Math.min(...closedAt) : 0;
       const firstCloses = closeDetails.slice(0, 5);
       const closeErrors = {};
       for (const d of closeDetails) closeErrors[d.error ?? 'none'] = (closeErrors[d.error ?? 'none'] ?? 0) + 1;
-      console.log(`REPORT ${JSON.stringify({ open: clients.filter((c) => c.socket.readyState === WebSocket.OPEN).length, closes, closeSpanMs, published, missing, lagMs, pingDelayMs: pingDelayStats(), closeErrors, firstCloses })}`);
+      console.log(`REPORT ${JSON.stringify({ open: clients.filter((c) => c.socket.readyState === WebSocket.OPEN).length, closes, closeSpanMs, published, missing, duplicates, lagMs, pingDelayMs: pingDelayStats(), closeErrors, firstCloses })}`);
     };
     waitIdle();
   }

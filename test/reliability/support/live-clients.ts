@@ -8,6 +8,8 @@ export interface LiveReport {
   published: number;
   /** Acked publishes some member of the room never received. */
   missing: number;
+  /** Room messages received twice. */
+  duplicates: number;
 }
 
 const running = new Set<ReturnType<typeof spawn>>();
