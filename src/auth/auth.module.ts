@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { AuthHandler } from '../messaging/handlers/auth.handler';
 import { AddressConnections } from './address-connections';
+import { REDIS } from '../redis/redis.module';
+import { RedisClients } from '../redis/redis-clients';
+import { RedisTicketStore } from './redis-ticket.store';
 import { InMemoryTicketStore, TICKET_STORE } from './ticket-store';
 import { TicketController } from './ticket.controller';
 import { TokenExpiryService } from './token-expiry.service';
@@ -17,8 +20,12 @@ import { TokenVerifier } from './token-verifier';
     TokenExpiryService,
     AddressConnections,
     AuthHandler,
-    // One node: in memory. A Redis-backed TicketStore binds here for a cluster.
-    { provide: TICKET_STORE, useClass: InMemoryTicketStore },
+    // A ticket issued by one node must be redeemable on any other: on Redis in a cluster.
+    {
+      provide: TICKET_STORE,
+      useFactory: (redis?: RedisClients) => (redis ? new RedisTicketStore(redis) : new InMemoryTicketStore()),
+      inject: [{ token: REDIS, optional: true }],
+    },
   ],
   exports: [TokenVerifier, TokenExpiryService, AddressConnections, TICKET_STORE],
 })

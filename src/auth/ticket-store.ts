@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { Identity } from './token-verifier';
 
-/** Nest token of the TicketStore; the in-memory one is bound in AuthModule (a Redis one can follow). */
+/** Nest token of the TicketStore: in memory on one node, on Redis in a cluster (AuthModule). */
 export const TICKET_STORE = Symbol('TICKET_STORE');
 
 /** How long a ticket can be redeemed: long enough for a page to open its socket, too short to be worth stealing. */
@@ -14,6 +14,11 @@ export class TicketLimitError extends Error {
   constructor(readonly scope: 'user' | 'node') {
     super(`too many outstanding tickets (${scope})`);
   }
+}
+
+/** The store could not be reached (Redis down): the ticket was neither issued nor judged (503). */
+export class TicketStoreUnavailableError extends Error {
+  override name = 'TicketStoreUnavailableError';
 }
 
 /**

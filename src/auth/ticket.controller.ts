@@ -1,6 +1,6 @@
 import { Controller, Header, Headers, HttpCode, HttpException, Inject, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { TICKET_STORE, TICKET_TTL_MS, TicketLimitError, TicketStore } from './ticket-store';
+import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiServiceUnavailableResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { TICKET_STORE, TICKET_TTL_MS, TicketLimitError, TicketStore, TicketStoreUnavailableError } from './ticket-store';
 import { InvalidTokenError, TokenVerifier } from './token-verifier';
 
 export class TicketView {
@@ -28,7 +28,8 @@ export class TicketController {
   @ApiBearerAuth()
   @ApiOkResponse({ type: TicketView })
   @ApiUnauthorizedResponse({ description: 'Missing, invalid or expired token' })
-  @ApiTooManyRequestsResponse({ description: 'Too many unredeemed tickets for this user' })
+  @ApiTooManyRequestsResponse({ description: 'Too many unredeemed tickets for this user (in a cluster: more than 32 issued within 30 s)' })
+  @ApiServiceUnavailableResponse({ description: 'JWKS endpoint or ticket store (Redis) unreachable' })
   async issue(@Headers('authorization') authorization?: string): Promise<TicketView> {
     const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
     try {
@@ -37,6 +38,7 @@ export class TicketController {
     } catch (err) {
       if (err instanceof InvalidTokenError) throw new HttpException(err.message, err.reason === 'unavailable' ? 503 : 401);
       if (err instanceof TicketLimitError) throw new HttpException(err.message, err.scope === 'user' ? 429 : 503);
+      if (err instanceof TicketStoreUnavailableError) throw new HttpException('ticket store unavailable', 503);
       throw err;
     }
   }

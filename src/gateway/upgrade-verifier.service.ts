@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import { AddressConnections } from '../auth/address-connections';
 import { OriginPolicy } from '../auth/origin-policy';
-import { TICKET_STORE, TicketStore } from '../auth/ticket-store';
+import { TICKET_STORE, TicketStore, TicketStoreUnavailableError } from '../auth/ticket-store';
 import { TokenExpiryService } from '../auth/token-expiry.service';
 import { Identity, InvalidTokenError, TokenVerifier } from '../auth/token-verifier';
 import { PRESENCE_STORE, PresenceStore } from '../cluster/presence-store';
@@ -26,7 +26,7 @@ export const TOKEN_REASONS: Record<InvalidTokenError['reason'], string> = {
 /**
  * Decides an upgrade request before the 101: shutting down 503, Origin 403, a bearer subprotocol
  * without the app protocol 400, MAX_CONNECTIONS_PER_IP 429 (before the token, so one address
- * cannot make us verify signatures for nothing), token or ticket 401 (JWKS down: 503),
+ * cannot make us verify signatures for nothing), token or ticket 401 (JWKS or ticket store down: 503),
  * MAX_CONNECTIONS 503, MAX_CONNECTIONS_PER_USER 429. Cheapest checks first.
  */
 @Injectable()
@@ -80,7 +80,13 @@ export class UpgradeVerifier {
 
   private async identify(credential: Credential): Promise<Identity | UpgradeDecision> {
     if (credential.kind === 'ticket') {
-      const identity = await this.tickets.redeem(credential.ticket);
+      let identity: Identity | undefined;
+      try {
+        identity = await this.tickets.redeem(credential.ticket);
+      } catch (err) {
+        if (err instanceof TicketStoreUnavailableError) return refuse(503, 'ticket store unavailable');
+        throw err;
+      }
       // Reused, expired and unknown tickets look the same to the client.
       return identity && identity.exp * 1000 > Date.now() ? identity : refuse(401, 'ticket invalid');
     }

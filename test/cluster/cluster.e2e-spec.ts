@@ -185,6 +185,26 @@ describe('cluster mode: two nodes on Redis act as one service', () => {
     expect((await tryUpgrade(b.wsUrl, { authorization: `Bearer ${token}` })).status).toBe(429);
   }, 30000);
 
+  it('redeems an upgrade ticket on another node than the one that issued it, once; 503 while Redis is down', async () => {
+    const [a, b] = await Promise.all([node('a'), node('b')]);
+    const token = await mintToken({ sub: 'tina' });
+    const issue = (server: ServerProcess) => fetch(`http://127.0.0.1:${server.port}/auth/ticket`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    const { ticket } = (await (await issue(a)).json()) as { ticket: string };
+    const client = await connect(`${b.wsUrl}?ticket=${ticket}`);
+    clients.push(client);
+    expect(client.frames[0].data).toMatchObject({ userId: 'tina' });
+    expect(await tryUpgrade(`${a.wsUrl}?ticket=${ticket}`)).toEqual({ status: 401, body: 'ticket invalid' });
+    // 32 issues per user within the ticket lifetime, cluster-wide (1 above, 31 more here)
+    const statuses = [];
+    for (let i = 0; i < 32; i++) statuses.push((await issue(i % 2 ? a : b)).status);
+    expect(statuses).toEqual([...Array(31).fill(200), 429]);
+    const spare = (await (await issue(a)).json()) as { ticket?: string };
+    expect(spare.ticket).toBeUndefined();
+    await redis.kill();
+    expect((await issue(a)).status).toBe(503);
+    expect(await tryUpgrade(`${b.wsUrl}?ticket=${ticket}`)).toEqual({ status: 503, body: 'ticket store unavailable' });
+  }, 30000);
+
   it('reports not ready while Redis is down, and ready again when it is back', async () => {
     const a = await node('a');
     const ready = async () => (await fetch(`http://127.0.0.1:${a.port}/health/ready`)).status;
