@@ -20,6 +20,14 @@ const LIVE = Number(process.env.SOAK_CONNECTIONS ?? 1000);
 // harness's own clients, on the same 2 vCPUs, need to answer when the host steals 40-55 % of them
 // (docs/reliability.md, Soak): SOAK_HEARTBEAT_MS=500 still runs it.
 const HEARTBEAT = Number(process.env.SOAK_HEARTBEAT_MS ?? 1000);
+const TIMEOUT = Math.round(HEARTBEAT * 0.8);
+/**
+ * A client whose pong left after the deadline because the harness itself was not running (the
+ * last ping it read reached it more than TIMEOUT late: see live-clients.js) was closed rightly.
+ * Such closes are counted and reported, not failed, up to this share of the live clients; above
+ * it the run measured the host more than the server and is not conclusive.
+ */
+const MAX_LATE_SHARE = 0.1;
 const CONCURRENCY = 32;
 const LIVE_ROOMS = 20;
 const MiB = 2 ** 20;
@@ -42,7 +50,7 @@ async function settle(server: ChildServer, tally?: CycleTally) {
 it('soak', async () => {
   const server = await startChildServer({
     HEARTBEAT_INTERVAL_MS: String(HEARTBEAT),
-    HEARTBEAT_TIMEOUT_MS: String(Math.round(HEARTBEAT * 0.8)),
+    HEARTBEAT_TIMEOUT_MS: String(TIMEOUT),
     MAX_CONNECTIONS_PER_USER: '100000',
     // Headroom for cycles in flight and blackholes awaiting their heartbeat; a leak of counts would still trip it.
     MAX_CONNECTIONS_PER_IP: String(LIVE + 300),
@@ -55,10 +63,10 @@ it('soak', async () => {
     LOG_LEVEL: 'info',
   }, { keepLine: (line) => line.includes('heartbeat sweep') || (line.startsWith('{"level":') && !line.startsWith('{"level":30')) });
   const idle = await settle(server);
-  const live = await startLiveClients(server.wsUrl, await childToken('live', 24 * 3600), LIVE, LIVE_ROOMS);
+  const live = await startLiveClients(server.wsUrl, await childToken('live', 24 * 3600), LIVE, LIVE_ROOMS, TIMEOUT);
   live.send('traffic on');
-  const tally: CycleTally = { done: { clean: 0, ticket: 0, terminate: 0, kick: 0, blackhole: 0 }, wrongCloses: [], undelivered: 0, blackholed: [] };
-  const target = { wsUrl: server.wsUrl, httpUrl: server.httpUrl, token: await childToken('cycler', 24 * 3600) };
+  const tally: CycleTally = { done: { clean: 0, ticket: 0, terminate: 0, kick: 0, blackhole: 0 }, wrongCloses: [], lateCloses: [], undelivered: 0, blackholed: [] };
+  const target = { wsUrl: server.wsUrl, httpUrl: server.httpUrl, token: await childToken('cycler', 24 * 3600), heartbeatTimeoutMs: TIMEOUT };
   const started = Date.now();
   let next = 0;
   const failures: string[] = [];
@@ -91,12 +99,15 @@ it('soak', async () => {
     await runUntil(Math.ceil(warmUp + ((CYCLES - warmUp) * round) / 3));
     live.send('traffic off');
     const { stats, dump } = await settle(server, tally);
+    const liveCloses = await live.closes();
     rounds.push({ heapUsed: dump.memory.heapUsed, resources: resourcesOf(dump), stats });
-    log(`round ${round}: ${next} cycles after ${Math.round((Date.now() - started) / 1000)} s, heapUsed ${(dump.memory.heapUsed / MiB).toFixed(1)} MiB (rss ${(dump.memory.rss / MiB).toFixed(0)} MiB), resources ${JSON.stringify(dump.resources)}, timers ${dump.timers}, stats ${JSON.stringify(stats)}, ${JSON.stringify(tally.done)}, wrong closes ${tally.wrongCloses.length}, test-process loop delay p99/max ${(lag.percentile(99) / 1e6).toFixed(0)}/${(lag.max / 1e6).toFixed(0)} ms`);
+    log(`round ${round}: ${next} cycles after ${Math.round((Date.now() - started) / 1000)} s, heapUsed ${(dump.memory.heapUsed / MiB).toFixed(1)} MiB (rss ${(dump.memory.rss / MiB).toFixed(0)} MiB), resources ${JSON.stringify(dump.resources)}, timers ${dump.timers}, stats ${JSON.stringify(stats)}, ${JSON.stringify(tally.done)}, wrong closes ${tally.wrongCloses.length}, late closes: live ${liveCloses.late} cycles ${tally.lateCloses.length}, test-process loop delay p99/max ${(lag.percentile(99) / 1e6).toFixed(0)}/${(lag.max / 1e6).toFixed(0)} ms`);
     // Collected, not thrown: one failed round should still let the run report every figure.
     const check = (ok: boolean, what: string) => ok || problems.push(`round ${round}: ${what}`);
-    check(stats.connections === LIVE && stats.rooms === LIVE_ROOMS && stats.users === 1, `stats ${JSON.stringify(stats)}`);
-    check(stats.heartbeatTerminations === tally.done.blackhole, `heartbeat terminations ${stats.heartbeatTerminations} != blackholes ${tally.done.blackhole}`);
+    check(stats.connections === LIVE - liveCloses.total && stats.rooms === LIVE_ROOMS && stats.users === 1, `stats ${JSON.stringify(stats)}`);
+    check(liveCloses.total === liveCloses.late, `live clients closed with their pongs on time: ${liveCloses.total - liveCloses.late}`);
+    const late = liveCloses.late + tally.lateCloses.length;
+    check(stats.heartbeatTerminations === tally.done.blackhole + late, `heartbeat terminations ${stats.heartbeatTerminations} != blackholes ${tally.done.blackhole} + late pongs ${late}`);
     check(Math.abs(resourcesOf(dump) - resourcesOf(baseline.dump)) <= 2, `resources ${resourcesOf(dump)} vs ${resourcesOf(baseline.dump)}`);
     check(Math.abs(dump.timers - baseline.dump.timers) <= 2, `timers ${dump.timers} vs ${baseline.dump.timers}`);
     check(dump.memory.heapUsed < baseline.dump.memory.heapUsed + 5 * MiB, `heap ${dump.memory.heapUsed}`);
@@ -112,7 +123,7 @@ it('soak', async () => {
   const end = await settle(server);
   const expectedBlackholes = tally.done.blackhole;
   log(`end: ${next} cycles in ${Math.round((Date.now() - started) / 1000)} s ${JSON.stringify(tally.done)}; ${report.published} live publishes acked, ${report.missing} deliveries missing, ${report.duplicates} duplicated; ` +
-    `cycle own-message misses ${tally.undelivered}; wrong closes ${tally.wrongCloses.length}; failures ${failures.length} ${failures.slice(0, 3).join(' | ')}; ` +
+    `cycle own-message misses ${tally.undelivered}; wrong closes ${tally.wrongCloses.length}; late closes (pong late by the harness): live ${report.lateCloses}, cycles ${tally.lateCloses.length} ${tally.lateCloses.slice(0, 3).join(' | ')}; failures ${failures.length} ${failures.slice(0, 3).join(' | ')}; ` +
     `stats ${JSON.stringify(end.stats)}; resources ${JSON.stringify(end.dump.resources)} (idle ${JSON.stringify(idle.dump.resources)}); timers ${end.dump.timers} (idle ${idle.dump.timers}); heapUsed ${(end.dump.memory.heapUsed / MiB).toFixed(1)} MiB`);
   // The server's own account of its heartbeat sweeps: how many it terminated, and how many
   // suspects the extra poll phase spared (their data was read just after they were picked).
@@ -125,11 +136,13 @@ it('soak', async () => {
   const others = server.output().split('\n').filter((l) => l.startsWith('{"level":') && !l.includes('heartbeat sweep'));
   if (others.length) log(`server warnings/errors: ${others.length}${others.slice(0, 5).map((l) => `\n  ${l.slice(0, 400)}`).join('')}`);
   expect(problems).toEqual([]);
-  expect(report).toMatchObject({ open: LIVE, closes: [], missing: 0, duplicates: 0 });
+  // Every live client still open, unless the server closed it for a pong the harness sent late.
+  expect(report).toMatchObject({ open: LIVE - report.lateCloses, closes: Array(report.lateCloses).fill(1006), missing: 0, duplicates: 0 });
+  expect(report.lateCloses + tally.lateCloses.length).toBeLessThanOrEqual(MAX_LATE_SHARE * LIVE);
   expect(failures).toEqual([]);
   expect(tally.wrongCloses).toEqual([]);
   expect(tally.undelivered).toBe(0);
-  expect(end.stats).toMatchObject({ connections: 0, rooms: 0, users: 0, heartbeatTerminations: expectedBlackholes });
+  expect(end.stats).toMatchObject({ connections: 0, rooms: 0, users: 0, heartbeatTerminations: expectedBlackholes + report.lateCloses + tally.lateCloses.length });
   expect(Math.abs(resourcesOf(end.dump) - resourcesOf(idle.dump))).toBeLessThanOrEqual(2);
   expect(Math.abs(end.dump.timers - idle.dump.timers)).toBeLessThanOrEqual(2);
 });

@@ -1,13 +1,18 @@
 // The soak's long-lived clients, in their own small process so that the load the test process
 // generates (the connect cycles) cannot delay their pongs: a client killed for a late pong must be
-// the server's fault. usage: node live-clients.js <url> <token> <count> <rooms>
+// the server's fault. usage: node live-clients.js <url> <token> <count> <rooms> <heartbeat timeout ms>
 // stdin commands, one per line: `traffic on|off` (a publish every 20 ms from a random client),
-// `report` (prints `REPORT {json}` once nothing is in flight), `close` (closes all; prints `CLOSED`).
+// `report` (prints `REPORT {json}` once nothing is in flight), `closes` (prints `CLOSES {total, late}`
+// at once), `close` (closes all; prints `CLOSED`).
+// A client the server closes is `late` when the last ping it read had reached it more than the
+// heartbeat timeout after the server sent it: its pong left after the deadline, because this
+// process (or its vCPU, stolen by the host) was not running. Anything else is the server's fault.
 const { WebSocket } = require('ws');
 const readline = require('node:readline');
 const { monitorEventLoopDelay } = require('node:perf_hooks');
 
-const [url, token, count, roomCount] = process.argv.slice(2);
+const [url, token, count, roomCount, timeoutMs] = process.argv.slice(2);
+let lateCloses = 0;
 const roomOf = (i) => `public:live-${i % Number(roomCount)}`;
 const acked = new Map(); // room -> offsets acked to publishers
 // What a client received of its room, in O(1) memory however long the soak (a Set of every offset
@@ -59,6 +64,7 @@ const clients = Array.from({ length: Number(count) }, (_, i) => {
     if (!closing) {
       const now = Date.now();
       closes.push(code), closedAt.push(now);
+      if (code === 1006 && client.lastPingDelay > Number(timeoutMs)) lateCloses++;
       closeDetails.push({ code, at: now, sinceLastPingMs: now - client.lastPingAt, lastPingDelayMs: client.lastPingDelay, sinceLastFrameMs: now - client.lastFrameAt, error: client.error });
     }
   });
@@ -119,10 +125,11 @@ commands.on('line', (line) => {
       const firstCloses = closeDetails.slice(0, 5);
       const closeErrors = {};
       for (const d of closeDetails) closeErrors[d.error ?? 'none'] = (closeErrors[d.error ?? 'none'] ?? 0) + 1;
-      console.log(`REPORT ${JSON.stringify({ open: clients.filter((c) => c.socket.readyState === WebSocket.OPEN).length, closes, closeSpanMs, published, missing, duplicates, lagMs, pingDelayMs: pingDelayStats(), closeErrors, firstCloses })}`);
+      console.log(`REPORT ${JSON.stringify({ open: clients.filter((c) => c.socket.readyState === WebSocket.OPEN).length, closes, lateCloses, closeSpanMs, published, missing, duplicates, lagMs, pingDelayMs: pingDelayStats(), closeErrors, firstCloses })}`);
     };
     waitIdle();
   }
+  if (line === 'closes') console.log(`CLOSES ${JSON.stringify({ total: closes.length, late: lateCloses })}`);
   if (line === 'close') {
     closing = true;
     const open = clients.filter((c) => c.socket.readyState !== WebSocket.CLOSED);

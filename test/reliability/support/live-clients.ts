@@ -3,8 +3,10 @@ import { join } from 'node:path';
 
 export interface LiveReport {
   open: number;
-  /** Close codes of live clients closed before `close()`: must stay empty. */
+  /** Close codes of live clients closed before `close()`. */
   closes: number[];
+  /** Those of them (1006) whose pong was late by the harness's own fault (see live-clients.js). */
+  lateCloses: number;
   published: number;
   /** Acked publishes some member of the room never received. */
   missing: number;
@@ -23,8 +25,8 @@ export function killLiveClientsAfterEach(): void {
 }
 
 /** Starts live-clients.js (see there) and resolves once every client has joined its room. */
-export async function startLiveClients(url: string, token: string, count: number, rooms: number) {
-  const child = spawn(process.execPath, [join(__dirname, 'live-clients.js'), url, token, String(count), String(rooms)], { stdio: ['pipe', 'pipe', 'inherit'] });
+export async function startLiveClients(url: string, token: string, count: number, rooms: number, heartbeatTimeoutMs: number) {
+  const child = spawn(process.execPath, [join(__dirname, 'live-clients.js'), url, token, String(count), String(rooms), String(heartbeatTimeoutMs)], { stdio: ['pipe', 'pipe', 'inherit'] });
   running.add(child);
   child.once('exit', () => running.delete(child));
   let out = '';
@@ -41,6 +43,7 @@ export async function startLiveClients(url: string, token: string, count: number
   return {
     send,
     report: async (): Promise<LiveReport> => (send('report'), JSON.parse((await line('REPORT ')).slice('REPORT '.length))),
+    closes: async (): Promise<{ total: number; late: number }> => (send('closes'), JSON.parse((await line('CLOSES ')).slice('CLOSES '.length))),
     close: async () => (send('close'), await line('CLOSED')),
   };
 }

@@ -12,12 +12,18 @@ export interface CycleTarget {
   wsUrl: string;
   httpUrl: string;
   token: string;
+  heartbeatTimeoutMs: number;
 }
 
 export interface CycleTally {
   done: Record<CycleKind, number>;
   /** Cycles whose close was not the one their kind implies (a live client closed by the server). */
   wrongCloses: string[];
+  /**
+   * Cycles terminated (1006) by the heartbeat because their pong was late by this process's fault:
+   * the last ping they read reached them more than the timeout after the server sent it.
+   */
+  lateCloses: string[];
   /** Cycles whose own publish did not come back to them. */
   undelivered: number;
   /** Blackholed clients, paused and never answering: the server must terminate each on its own. */
@@ -43,6 +49,9 @@ export async function runCycle(i: number, target: CycleTarget, tally: CycleTally
     token = undefined;
   }
   const client = await open(url, token, kind !== 'blackhole');
+  // The server's ping carries its send time: how late this process read (and so answered) it.
+  let lastPingDelay = 0;
+  client.socket.on('ping', (data: Buffer) => (lastPingDelay = Date.now() - Number(data.toString())));
   const room = `public:cycle-${i % 50}`;
   await client.request('room.join', { room }, `j${i}`);
   const sent = `c${i}`;
@@ -71,6 +80,7 @@ export async function runCycle(i: number, target: CycleTarget, tally: CycleTally
     return;
   }
   const { code } = await client.closed;
-  if (!expected.includes(code)) tally.wrongCloses.push(`${kind} #${i}: ${code}`);
+  if (code === 1006 && !expected.includes(code) && lastPingDelay > target.heartbeatTimeoutMs) tally.lateCloses.push(`${kind} #${i}: ping read ${lastPingDelay} ms late`);
+  else if (!expected.includes(code)) tally.wrongCloses.push(`${kind} #${i}: ${code}`);
   tally.done[kind]++;
 }
