@@ -105,7 +105,7 @@ it('soak', async () => {
     // Collected, not thrown: one failed round should still let the run report every figure.
     const check = (ok: boolean, what: string) => ok || problems.push(`round ${round}: ${what}`);
     check(stats.connections === LIVE - liveCloses.total && stats.rooms === LIVE_ROOMS && stats.users === 1, `stats ${JSON.stringify(stats)}`);
-    check(liveCloses.total === liveCloses.late, `live clients closed with their pongs on time: ${liveCloses.total - liveCloses.late}`);
+    check(liveCloses.total === liveCloses.late, `live clients closed with their pongs on time: ${liveCloses.total - liveCloses.late} ${JSON.stringify(liveCloses.onTime)}`);
     const late = liveCloses.late + tally.lateCloses.length;
     check(stats.heartbeatTerminations === tally.done.blackhole + late, `heartbeat terminations ${stats.heartbeatTerminations} != blackholes ${tally.done.blackhole} + late pongs ${late}`);
     check(Math.abs(resourcesOf(dump) - resourcesOf(baseline.dump)) <= 2, `resources ${resourcesOf(dump)} vs ${resourcesOf(baseline.dump)}`);

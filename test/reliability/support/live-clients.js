@@ -13,6 +13,7 @@ const { monitorEventLoopDelay } = require('node:perf_hooks');
 
 const [url, token, count, roomCount, timeoutMs] = process.argv.slice(2);
 let lateCloses = 0;
+const onTimeCloses = []; // the closes that fail the run, with what their client last saw
 const roomOf = (i) => `public:live-${i % Number(roomCount)}`;
 const acked = new Map(); // room -> offsets acked to publishers
 // What a client received of its room, in O(1) memory however long the soak (a Set of every offset
@@ -65,6 +66,7 @@ const clients = Array.from({ length: Number(count) }, (_, i) => {
       const now = Date.now();
       closes.push(code), closedAt.push(now);
       if (code === 1006 && client.lastPingDelay > Number(timeoutMs)) lateCloses++;
+      else if (onTimeCloses.length < 50) onTimeCloses.push({ code, lastPingDelayMs: client.lastPingDelay, sinceLastPingMs: now - client.lastPingAt, error: client.error });
       closeDetails.push({ code, at: now, sinceLastPingMs: now - client.lastPingAt, lastPingDelayMs: client.lastPingDelay, sinceLastFrameMs: now - client.lastFrameAt, error: client.error });
     }
   });
@@ -125,11 +127,11 @@ commands.on('line', (line) => {
       const firstCloses = closeDetails.slice(0, 5);
       const closeErrors = {};
       for (const d of closeDetails) closeErrors[d.error ?? 'none'] = (closeErrors[d.error ?? 'none'] ?? 0) + 1;
-      console.log(`REPORT ${JSON.stringify({ open: clients.filter((c) => c.socket.readyState === WebSocket.OPEN).length, closes, lateCloses, closeSpanMs, published, missing, duplicates, lagMs, pingDelayMs: pingDelayStats(), closeErrors, firstCloses })}`);
+      console.log(`REPORT ${JSON.stringify({ open: clients.filter((c) => c.socket.readyState === WebSocket.OPEN).length, closes, lateCloses, onTimeCloses, closeSpanMs, published, missing, duplicates, lagMs, pingDelayMs: pingDelayStats(), closeErrors, firstCloses })}`);
     };
     waitIdle();
   }
-  if (line === 'closes') console.log(`CLOSES ${JSON.stringify({ total: closes.length, late: lateCloses })}`);
+  if (line === 'closes') console.log(`CLOSES ${JSON.stringify({ total: closes.length, late: lateCloses, onTime: onTimeCloses.slice(0, 5) })}`);
   if (line === 'close') {
     closing = true;
     const open = clients.filter((c) => c.socket.readyState !== WebSocket.CLOSED);

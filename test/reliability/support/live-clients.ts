@@ -43,7 +43,7 @@ export async function startLiveClients(url: string, token: string, count: number
   return {
     send,
     report: async (): Promise<LiveReport> => (send('report'), JSON.parse((await line('REPORT ')).slice('REPORT '.length))),
-    closes: async (): Promise<{ total: number; late: number }> => (send('closes'), JSON.parse((await line('CLOSES ')).slice('CLOSES '.length))),
+    closes: async (): Promise<{ total: number; late: number; onTime: object[] }> => (send('closes'), JSON.parse((await line('CLOSES ')).slice('CLOSES '.length))),
     close: async () => (send('close'), await line('CLOSED')),
   };
 }
