@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { Heartbeat } from './heartbeat';
-import { setup } from './testing/harness';
+import { setup, useFakeClientClock } from './testing/harness';
 
 describe('Heartbeat', () => {
   beforeEach(() => {
@@ -53,14 +53,7 @@ describe('Heartbeat', () => {
 });
 
 describe('RealtimeClient heartbeat and watchdog', () => {
-  beforeEach(() => {
-    jest.useFakeTimers();
-    jest.spyOn(Math, 'random').mockReturnValue(1);
-  });
-  afterEach(() => {
-    jest.restoreAllMocks();
-    jest.useRealTimers();
-  });
+  useFakeClientClock();
 
   it('sends an app-level ping every heartbeatIntervalMs from the welcome; pongs keep the link alive', async () => {
     const h = setup();

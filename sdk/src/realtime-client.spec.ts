@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { Emitter } from './emitter';
 import { RealtimeClient } from './realtime-client';
-import { flush, setup } from './testing/harness';
+import { flush, setup, useFakeClientClock } from './testing/harness';
 import { fakeWebSocketFactory } from './testing/fake-websocket';
 import type { WebSocketConstructor } from './types';
 
@@ -9,14 +9,7 @@ import type { WebSocketConstructor } from './types';
 export const browserWebSocketFits = (ctor: typeof WebSocket): WebSocketConstructor => ctor;
 
 describe('RealtimeClient connect', () => {
-  beforeEach(() => {
-    jest.useFakeTimers();
-    jest.spyOn(Math, 'random').mockReturnValue(1);
-  });
-  afterEach(() => {
-    jest.restoreAllMocks();
-    jest.useRealTimers();
-  });
+  useFakeClientClock();
 
   it('puts the token in the token query parameter and resolves with the welcome', async () => {
     const h = setup({ url: 'ws://gateway.test/ws?x=1&token=old', token: 'a b+c' });
@@ -129,14 +122,7 @@ describe('RealtimeClient connect', () => {
 });
 
 describe('RealtimeClient close()', () => {
-  beforeEach(() => {
-    jest.useFakeTimers();
-    jest.spyOn(Math, 'random').mockReturnValue(1);
-  });
-  afterEach(() => {
-    jest.restoreAllMocks();
-    jest.useRealTimers();
-  });
+  useFakeClientClock();
 
   it('while open, with requests in flight: rejects them, closes 1000, leaves no timer and never reconnects', async () => {
     const h = setup();

@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { decideAfterClose } from './reconnect-policy';
 import { shouldReconnect } from './protocol';
-import { flush, setup } from './testing/harness';
+import { flush, setup, useFakeClientClock } from './testing/harness';
 
 describe('decideAfterClose', () => {
   it.each([
@@ -34,14 +34,7 @@ describe('decideAfterClose', () => {
 });
 
 describe('RealtimeClient close-code policy', () => {
-  beforeEach(() => {
-    jest.useFakeTimers();
-    jest.spyOn(Math, 'random').mockReturnValue(1);
-  });
-  afterEach(() => {
-    jest.restoreAllMocks();
-    jest.useRealTimers();
-  });
+  useFakeClientClock();
 
   it.each([
     [1000, false],

@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { RoomMessageData } from './protocol';
 import { RoomState } from './room-state';
-import { flush, setup } from './testing/harness';
+import { flush, setup, useFakeClientClock } from './testing/harness';
 
 const msg = (offset: number, epoch = 'e1', room = 'public:a'): RoomMessageData => ({
   room,
@@ -88,14 +88,7 @@ describe('RoomState', () => {
 });
 
 describe('RealtimeClient rooms, re-join and recovery', () => {
-  beforeEach(() => {
-    jest.useFakeTimers();
-    jest.spyOn(Math, 'random').mockReturnValue(1);
-  });
-  afterEach(() => {
-    jest.restoreAllMocks();
-    jest.useRealTimers();
-  });
+  useFakeClientClock();
 
   /** Connects and joins public:a at offset `offset` of epoch e1; returns what the handler got. */
   const joinedClient = async (offset = 2) => {

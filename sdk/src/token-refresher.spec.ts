@@ -1,16 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { flush, setup } from './testing/harness';
+import { describe, expect, it, jest } from '@jest/globals';
+import { flush, setup, useFakeClientClock } from './testing/harness';
 
 /** `getToken` + `auth.refresh` before expiry, through the client on fake sockets (fake timers). */
 describe('token refresh before expiry', () => {
-  beforeEach(() => {
-    jest.useFakeTimers();
-    jest.spyOn(Math, 'random').mockReturnValue(1);
-  });
-  afterEach(() => {
-    jest.restoreAllMocks();
-    jest.useRealTimers();
-  });
+  useFakeClientClock();
 
   /** A welcome with this token life and no client heartbeat (nobody answers its pings here). */
   const lifeOf = (tokenExpiresInMs: number) => ({ tokenExpiresInMs, heartbeatIntervalMs: 0 });

@@ -35,7 +35,7 @@ function slowloris(port: number): Socket {
   return socket;
 }
 
-it('500 slowloris upgrades: healthy handshakes stay fast, every slow one is cut within 8 s', async () => {
+it('500 slowloris upgrades: healthy handshakes stay fast, every slow one is cut within 15 s', async () => {
   const server = await startChildServer({ MAX_CONNECTIONS_PER_USER: '10000' });
   const before = percentiles(await handshakeTimes(server, 100));
   const attackers = Array.from({ length: 500 }, () => slowloris(server.port));
@@ -48,8 +48,10 @@ it('500 slowloris upgrades: healthy handshakes stay fast, every slow one is cut 
   expect(during.p99).toBeLessThan(Math.max(3 * before.p99, before.p99 + 250));
   await waitFor(() => attackers.every((s) => s.destroyed), 8000, 100);
   log(`all 500 slowloris sockets closed after ${Date.now() - started} ms`);
-  // Documented: 408 after 5-6 s (5 s header deadline, checked every second); 500 of them take a moment more.
-  expect(Date.now() - started).toBeLessThan(8000);
+  // Documented: 408 after 5-6 s (5 s header deadline, checked every second); 500 of them take a moment
+  // more, and seconds more when the host steals the vCPUs (8.4 s seen in CI). Node's own default
+  // would keep them 60 s (headersTimeout): 15 s still tells the deadline from no deadline.
+  expect(Date.now() - started).toBeLessThan(15000);
   expect(server.child.exitCode).toBeNull();
 }, 30000);
 
@@ -149,7 +151,9 @@ it('slow consumers under a 16 KB broadcast are cut off (4008), memory stays boun
     readers[0].sendRaw(JSON.stringify({ type: 'room.publish', data: { room: 'public:wide', body: `${i}:${body}` } }));
     if (i % 20 === 19) await readers[0].next((f) => f.type === 'message' && f.data.body.startsWith(`${i}:`), 10000);
   }
-  for (const r of readers) await r.next((f) => f.type === 'message' && f.data.body.startsWith(`${total - 1}:`), 20000);
+  // 320 MB of JSON for this process to read and parse: slow when the host steals the vCPUs (a wait
+  // of 20 s per reader ran out once); the bound is a hang detector, not a speed target.
+  await Promise.all(readers.map((r) => r.next((f) => f.type === 'message' && f.data.body.startsWith(`${total - 1}:`), 60000)));
   for (const r of readers) expect(r.frames.filter((f) => f.type === 'message')).toHaveLength(total);
   let connections = -1;
   for (let i = 0; i < 50 && connections !== 20; i++) (connections = (await server.stats()).connections), await sleep(100);
@@ -159,7 +163,7 @@ it('slow consumers under a 16 KB broadcast are cut off (4008), memory stays boun
   log(`16 KB broadcast x${total} to 20 readers + 10 stalled: rss +${grownMiB.toFixed(1)} MiB, heapUsed ${(after.memory.heapUsed / 2 ** 20).toFixed(1)} MiB`);
   expect(grownMiB).toBeLessThan(64);
   for (const c of [...readers, ...stalled]) c.socket.terminate();
-}, 60000);
+}, 120000);
 
 it('permessage-deflate stays off even when the client asks for it', async () => {
   const server = await startChildServer();

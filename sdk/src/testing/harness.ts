@@ -1,7 +1,22 @@
-import { jest } from '@jest/globals';
+import { afterEach, beforeEach, jest } from '@jest/globals';
 import { RealtimeClient } from '../realtime-client';
 import type { RealtimeClientOptions, RealtimeEvents, Welcome } from '../types';
 import { fakeWebSocketFactory, type FakeWebSocket } from './fake-websocket';
+
+/**
+ * For a describe block of client tests: fake timers, and Math.random() = 1, so every backoff delay
+ * is its maximum (the first reconnect waits exactly minMs).
+ */
+export function useFakeClientClock(): void {
+  beforeEach(() => {
+    jest.useFakeTimers();
+    jest.spyOn(Math, 'random').mockReturnValue(1);
+  });
+  afterEach(() => {
+    jest.restoreAllMocks();
+    jest.useRealTimers();
+  });
+}
 
 /** Lets pending promise callbacks run (fake timers: also runs timers due now). */
 export const flush = (): Promise<void> => jest.advanceTimersByTimeAsync(0);
