@@ -5,6 +5,7 @@ import { APP_CONFIG, AppConfig } from '../config';
 import { GatewayMetrics } from '../metrics/gateway.metrics';
 import { ConnectionRegistry } from '../registry/connection-registry.service';
 import { Session } from '../registry/session';
+import { isMass, judgeSilence } from './silence-verdict';
 
 /** A timer this late means the event loop stalled; peers get their reads processed first. */
 export const STALL_TOLERANCE_MS = 50;
@@ -29,9 +30,10 @@ interface SweepRun {
  *   setImmediate; that one, after a poll phase, picks the suspects; they are terminated one more
  *   poll phase later if still silent (what arrived while the loop was busy is read first).
  * - A sweep that runs late at any of these steps (the event loop stalled, maybe the whole machine
- *   and its co-located clients with it), or that would terminate many peers at once, is postponed:
- *   every peer gets a new window. At most MAX_POSTPONEMENTS times, so a dead peer is still
- *   terminated under sustained load. A new
+ *   and its co-located clients with it), or that finds many peers gone silent at the same ping
+ *   round, is postponed: those peers get a new window. At most MAX_POSTPONEMENTS times per sweep,
+ *   and never past a peer's grace (see judgeSilence), so dead peers are still terminated on time
+ *   under sustained load and while a mass silence is being waited out. A new
  *   ping never cancels a pending sweep, and each session keeps the deadline of its oldest
  *   unanswered ping: a round pinged between a sweep's timer and its check is no one's deadline
  *   yet (finding F5: that check used to terminate every peer it had just pinged).
@@ -141,26 +143,22 @@ export class HeartbeatService implements OnApplicationBootstrap, OnApplicationSh
     const open = suspects.filter((s) => !s.closing && s.socket.readyState === WebSocket.OPEN);
     const silent = open.filter((s) => s.awaitingPongSince !== 0);
     const spared = open.length - silent.length;
-    // Many peers silent at once is rarely many peers dying: a partition, or this machine starved
-    // (its clients too, in tests). Such a sweep, or one that stalled in the extra poll phase, is
-    // postponed like a late one; a sweep already pending meanwhile decides for these suspects.
-    const many = (n: number) => n >= 10 && n * 10 >= checked;
     const stallMs = now - sweptAt;
-    if (stallMs > STALL_TOLERANCE_MS || many(silent.length)) {
-      const postponed = this.sweepPending || this.postpone(run, many(silent.length) ? this.config.heartbeatTimeoutMs : stallMs, now);
-      if (postponed) {
-        if (many(silent.length)) this.logger.warn({ checked, silent: silent.length, spared, postponed: run.postponed, extraPollMs: stallMs }, 'heartbeat sweep: many peers silent, postponed');
-        return;
-      }
+    const verdict = judgeSilence(silent, checked, now, this.config.heartbeatTimeoutMs, stallMs > STALL_TOLERANCE_MS);
+    let doomed = verdict.terminate;
+    if (verdict.spare.length > 0) {
+      // A sweep already pending meanwhile decides for the spared peers too.
+      const revisited = this.sweepPending || this.postpone(run, verdict.mass ? this.config.heartbeatTimeoutMs : stallMs, now);
+      if (!revisited) doomed = silent;
+      else if (verdict.mass) this.logger.warn({ checked, silent: silent.length, postponedPeers: verdict.spare.length, spared, postponed: run.postponed, extraPollMs: stallMs }, 'heartbeat sweep: many peers silent, postponed');
     }
-    let terminated = 0;
+    const terminated = doomed.length;
     let minSilentMs = Infinity;
     let maxSilentMs = 0;
-    for (const session of silent) {
+    for (const session of doomed) {
       const silentMs = now - session.lastReadAt;
       minSilentMs = Math.min(minSilentMs, silentMs);
       maxSilentMs = Math.max(maxSilentMs, silentMs);
-      terminated++;
       session.closing = true;
       this.metrics.heartbeatTerminations.value++;
       this.logger.info(
@@ -177,10 +175,10 @@ export class HeartbeatService implements OnApplicationBootstrap, OnApplicationSh
       spared,
       sweepLateMs: run.lateMs,
       postponed: run.postponed,
-      extraPollMs: now - sweptAt,
+      extraPollMs: stallMs,
       sinceLastReadMs: terminated ? [minSilentMs, maxSilentMs] : undefined,
     };
-    if (many(terminated) || many(spared)) this.logger.warn(figures, 'heartbeat sweep: many peers silent');
+    if (isMass(terminated, checked) || isMass(spared, checked)) this.logger.warn(figures, 'heartbeat sweep: many peers silent');
     else this.logger.info(figures, 'heartbeat sweep');
   }
 }

@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { HeartbeatService } from '../../src/heartbeat/heartbeat.service';
+import { MAX_GRACE_TIMEOUTS } from '../../src/heartbeat/silence-verdict';
 import { ConnectionRegistry } from '../../src/registry/connection-registry.service';
 import { Op, text } from '../reliability/support/frames';
 import { rawConnect } from '../reliability/support/raw-client';
@@ -180,6 +181,49 @@ describe('heartbeats when many peers go silent at once', () => {
       setTimeout(() => holder.kill('SIGCONT'), 700);
     });
     expect(stopped).toBeGreaterThanOrEqual(1);
+  }, 20000);
+
+  // The soak's 429s (issue 11): a sweep postponed for a mass silence left the trickle of dead peers
+  // of several rounds for the next sweep, which counted them all as one mass silence and was
+  // postponed in turn, for as long as peers kept dying. Here 50 live clients are stopped for
+  // 1.5 s, over three ping rounds (a mass silence, which must be waited out), while a dead peer
+  // (never answering a ping) connects every 70 ms, about 7 per ping round, for 4 s.
+  it('terminates a steady trickle of dead peers on time while it waits out a mass silence', async () => {
+    const server = await startServer({ HEARTBEAT_INTERVAL_MS: '500', HEARTBEAT_TIMEOUT_MS: '400', MAX_CONNECTIONS_PER_USER: '1000' });
+    const token = await mintToken({ sub: 'dead' });
+    const lifetimes: number[] = [];
+    let opened = 0;
+    let stopped = false;
+    let failure: string | undefined;
+    await holdClientsWhile(server, 8000, ({ pingAll, holder, ready }) => {
+      const trickle = (async () => {
+        await waitFor(ready, 5000);
+        setTimeout(() => (holder.kill('SIGSTOP'), (stopped = true), setTimeout(() => holder.kill('SIGCONT'), 1500)), 1000);
+        const dead: Promise<void>[] = [];
+        const end = Date.now() + 4000;
+        while (Date.now() < end) {
+          const connectedAt = Date.now();
+          const raw = await rawConnect(server.port, token);
+          opened++;
+          dead.push(raw.ended.then(() => void lifetimes.push(Date.now() - connectedAt)));
+          await new Promise((resolve) => setTimeout(resolve, 70));
+        }
+        await Promise.all(dead);
+      })();
+      trickle.catch((err: Error) => (failure = err.message));
+      return pingAll;
+    });
+    expect(failure).toBeUndefined();
+    expect(stopped).toBe(true);
+    // A dead peer's deadline: its first ping (at most one interval after it connected) + the
+    // timeout; a 200 ms margin for the sweep. Peers pinged in the mass silence's round may be
+    // spared with it, so most, not all, must meet it; every one within its grace (4 timeouts more).
+    // Every dead peer terminated before the live clients' holder ended, 4 s after the last one came.
+    expect(opened).toBeGreaterThanOrEqual(40);
+    expect(lifetimes.length).toBe(opened);
+    const sorted = [...lifetimes].sort((a, b) => a - b);
+    expect(sorted[Math.floor(sorted.length * 0.75)]).toBeLessThan(500 + 400 + 200);
+    expect(sorted[sorted.length - 1]).toBeLessThan(500 + 400 * (1 + MAX_GRACE_TIMEOUTS) + 500);
   }, 20000);
 });
 
