@@ -217,6 +217,23 @@ describe('loadConfig', () => {
       expect(configError({ NODE_ENV: 'test', ...env }).message).toMatch(message);
     });
 
+    it.each<[Record<string, string>, boolean]>([
+      [{}, true],
+      [{ JWT_SECRET: SECRET }, false],
+      [{ JWT_SECRET: SECRET, DEV_TOKENS: 'true' }, true],
+      [{ NODE_ENV: 'test', JWT_SECRET: SECRET }, false],
+      [{ NODE_ENV: 'production', JWT_SECRET: SECRET }, false],
+    ])('dev tokens with %j: %s', (env, devTokens) => {
+      expect(loadConfig(env).devTokens).toBe(devTokens);
+    });
+
+    it.each<[Record<string, string>, string]>([
+      [{ NODE_ENV: 'production', JWT_SECRET: SECRET, DEV_TOKENS: 'true' }, 'never with NODE_ENV=production'],
+      [{ JWT_PUBLIC_KEY: PUBLIC_KEY, DEV_TOKENS: 'true' }, 'needs JWT_SECRET or JWT_PRIVATE_KEY'],
+    ])('DEV_TOKENS=true with %j is refused', (env, reason) => {
+      expect(configError(env).message).toMatch(new RegExp(`^Invalid configuration: DEV_TOKENS: [^\\n]*${reason}`));
+    });
+
     it('JWT_SECRET and JWT_PUBLIC_KEY together throw', () => {
       const error = configError({ NODE_ENV: 'development', JWT_SECRET: SECRET, JWT_PUBLIC_KEY: PUBLIC_KEY });
       expect(error.message).not.toMatch(/[\r\n]/);

@@ -80,6 +80,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   if (keyless && production) {
     throw new ConfigError('Invalid configuration: JWT_SECRET or JWT_PUBLIC_KEY is required when NODE_ENV=production');
   }
+  if (parsed.DEV_TOKENS && production) throw new ConfigError('Invalid configuration: DEV_TOKENS: never with NODE_ENV=production (anyone could mint tokens)');
+  if (parsed.DEV_TOKENS && !parsed.JWT_SECRET && !parsed.JWT_PRIVATE_KEY && !keyless) {
+    throw new ConfigError('Invalid configuration: DEV_TOKENS: needs JWT_SECRET or JWT_PRIVATE_KEY to sign with');
+  }
   if (parsed.WEBHOOK_URL && !parsed.WEBHOOK_SECRET) {
     throw new ConfigError('Invalid configuration: WEBHOOK_SECRET is required when WEBHOOK_URL is set');
   }
@@ -91,6 +95,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   }
   return {
     production,
+    // A configured key may be a real deployment's, whatever NODE_ENV says: minting for anyone is opt-in then.
+    devTokens: keyless || parsed.DEV_TOKENS,
     port: parsed.PORT,
     wsPath: parsed.WS_PATH,
     jwt: {
