@@ -1,5 +1,6 @@
 import { WebSocket } from 'ws';
 import { RealtimeClient } from '../../sdk/src';
+import { metric, scrape } from '../support/metrics';
 import { startNginx } from '../support/nginx';
 import { RedisServer, startRedis } from '../support/redis-server';
 import { killServerProcessesAfterEach, ServerProcess, startServerProcess } from '../support/server-process';
@@ -205,16 +206,25 @@ describe('cluster mode: two nodes on Redis act as one service', () => {
     expect(await tryUpgrade(`${b.wsUrl}?ticket=${ticket}`)).toEqual({ status: 503, body: 'ticket store unavailable' });
   }, 30000);
 
-  it('reports not ready while Redis is down, and ready again when it is back', async () => {
+  it('stays ready while Redis is down (every node would leave the load balancer at once); /health and realtime_redis_up report it', async () => {
     const a = await node('a');
-    const ready = async () => (await fetch(`http://127.0.0.1:${a.port}/health/ready`)).status;
-    expect(await ready()).toBe(200);
+    const get = (path: string) => fetch(`http://127.0.0.1:${a.port}${path}`);
+    const redisUp = async () => metric(await scrape(`http://127.0.0.1:${a.port}/metrics`), 'realtime_redis_up');
+    expect((await get('/health/ready')).status).toBe(200);
+    expect(await redisUp()).toBe(1);
     await redis.kill();
-    await sleep(300);
-    expect(await ready()).toBe(503);
+    let detail = await get('/health');
+    for (let i = 0; i < 50 && detail.status === 200; i++) detail = (await sleep(100), await get('/health'));
+    expect(detail.status).toBe(503);
+    expect((await detail.json()).error).toEqual({ redis: { status: 'down', message: 'Redis unreachable' } });
+    expect(await redisUp()).toBe(0);
+    const ready = await get('/health/ready');
+    expect(ready.status).toBe(200);
+    expect((await ready.json()).details).toEqual({ shutdown: { status: 'up' } });
     await redis.restart();
-    for (let i = 0; i < 50 && (await ready()) !== 200; i++) await sleep(100);
-    expect(await ready()).toBe(200);
+    for (let i = 0; i < 50 && (await get('/health')).status !== 200; i++) await sleep(100);
+    expect((await (await get('/health')).json()).details).toEqual({ shutdown: { status: 'up' }, redis: { status: 'up' } });
+    expect(await redisUp()).toBe(1);
   }, 30000);
 
   it('detects the gap when Redis drops a slow subscriber node, and its clients recover', async () => {
