@@ -102,6 +102,20 @@ describe('cluster mode: two nodes on Redis act as one service', () => {
     expect(bodies(subA)).toEqual(bodies(subB));
   }, 130000);
 
+  it('accepts, behind nginx on a non-default port, a page of its own: Origin http://127.0.0.1:<nginx port> is the own host', async () => {
+    const a = await node('a');
+    const nginx = await startNginx([a.port]);
+    try {
+      const page = `http://127.0.0.1:${nginx.port}`;
+      const client = await connect(`ws://127.0.0.1:${nginx.port}/ws`, { token: await mintToken({ sub: 'paula' }), origin: page });
+      clients.push(client);
+      expect(client.frames[0].data).toMatchObject({ userId: 'paula' });
+      expect(await tryUpgrade(`ws://127.0.0.1:${nginx.port}/ws`, { authorization: `Bearer ${await mintToken()}`, origin: 'http://127.0.0.1:1' })).toEqual({ status: 403, body: 'origin not allowed' });
+    } finally {
+      await nginx.stop();
+    }
+  }, 30000);
+
   it('survives kill -9 of a node behind nginx: its clients recover on the survivor with no gap or duplicate', async () => {
     const [a, b] = await Promise.all([node('a'), node('b')]);
     const nginx = await startNginx([a.port, b.port]);
