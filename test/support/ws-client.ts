@@ -68,6 +68,19 @@ export class TestClient {
   }
 }
 
+/**
+ * `ws`'s WebSocket for the SDK, which puts the token in `?token=`: this one moves it to the
+ * Authorization header, where proxies do not log it (nginx's error log prints the request line).
+ */
+export class HeaderTokenWebSocket extends WebSocket {
+  constructor(url: string) {
+    const parsed = new URL(url);
+    const token = parsed.searchParams.get('token');
+    parsed.searchParams.delete('token');
+    super(parsed, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  }
+}
+
 /** Connects and waits for the welcome frame. */
 export async function connect(url: string, options: ConnectOptions = {}): Promise<TestClient> {
   const headers = { ...options.headers };
