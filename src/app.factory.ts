@@ -5,6 +5,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { ticketCors } from './auth/ticket-cors';
 import { AppConfig } from './config';
 import { RealtimeWsAdapter } from './gateway/realtime-ws.adapter';
 import { UpgradeVerifier } from './gateway/upgrade-verifier.service';
@@ -21,6 +22,7 @@ export async function createApp(config: AppConfig, extensions: (Type | DynamicMo
   app.useLogger(app.get(Logger));
   if (config.trustProxy) app.set('trust proxy', 1);
   app.useBodyParser('json', { limit: config.maxPayloadBytes });
+  app.enableCors(ticketCors(config));
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, exceptionFactory: validationException }));
   app.useWebSocketAdapter(new RealtimeWsAdapter(app, app.get(UpgradeVerifier), config, app.get(GatewayMetrics)));
   // The chat page at /, the admin dashboard at /admin/ui/ and the SDK's browser bundle the chat

@@ -20,6 +20,9 @@ describe('signToken', () => {
     configs.ES256 = loadConfig({ NODE_ENV: 'test', ...(await keyEnv('ES256')) });
     configs['HS256 with iss/aud'] = loadConfig({ NODE_ENV: 'test', JWT_SECRET: SECRET, JWT_ISSUER: 'issuer-1', JWT_AUDIENCE: 'aud-1' });
     configs['RS256 with iss/aud'] = loadConfig({ NODE_ENV: 'test', JWT_ISSUER: 'issuer-1', JWT_AUDIENCE: 'aud-1', ...(await keyEnv('RS256')) });
+    // The server and `npm run token` verify with the private key's public half.
+    configs['ES256, JWT_PRIVATE_KEY alone'] = loadConfig({ NODE_ENV: 'test', JWT_PRIVATE_KEY: (await keyEnv('ES256')).JWT_PRIVATE_KEY });
+    configs['RS256, JWT_PRIVATE_KEY alone'] = loadConfig({ NODE_ENV: 'test', JWT_PRIVATE_KEY: (await keyEnv('RS256')).JWT_PRIVATE_KEY });
   });
 
   describe.each([
@@ -28,6 +31,8 @@ describe('signToken', () => {
     { name: 'ES256', alg: 'ES256' },
     { name: 'HS256 with iss/aud', alg: 'HS256' },
     { name: 'RS256 with iss/aud', alg: 'RS256' },
+    { name: 'ES256, JWT_PRIVATE_KEY alone', alg: 'ES256' },
+    { name: 'RS256, JWT_PRIVATE_KEY alone', alg: 'RS256' },
   ])('$name', ({ name, alg }) => {
     it('round-trips through TokenVerifier with the rooms claim', async () => {
       const config = configs[name];

@@ -28,5 +28,5 @@ function signingKey(jwt: JwtConfig) {
     const key = createPrivateKey(jwt.privateKeyPem);
     return { key, alg: key.asymmetricKeyType === 'ec' ? 'ES256' : 'RS256' };
   }
-  throw new Error('Minting tokens needs JWT_SECRET, or JWT_PRIVATE_KEY next to JWT_PUBLIC_KEY');
+  throw new Error('Minting tokens needs JWT_SECRET or JWT_PRIVATE_KEY');
 }

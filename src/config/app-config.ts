@@ -16,6 +16,8 @@ export interface JwtConfig {
 
 export interface AppConfig {
   production: boolean;
+  /** GET /dev/token mints tokens for anyone: with the ephemeral key, or DEV_TOKENS=true; never in production. */
+  devTokens: boolean;
   port: number;
   wsPath: string;
   jwt: JwtConfig;

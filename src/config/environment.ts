@@ -38,6 +38,10 @@ export class Environment {
   JWT_AUDIENCE?: string;
   @IsOptional() @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true }, { message: 'JWT_JWKS_URL must be an http(s) URL' }) JWT_JWKS_URL?: string;
 
+  /** GET /dev/token with a configured key too (never in production); without a key it is always on. */
+  @Transform(toBoolean) @IsBoolean()
+  DEV_TOKENS: boolean = false;
+
   @IsString()
   ALLOWED_ORIGINS: string = '';
 

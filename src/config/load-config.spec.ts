@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, KeyPairKeyObjectResult } from 'node:crypto';
 // load-config.ts relies on reflect-metadata (class-transformer reads design:type for implicit
 // conversion); main.ts imports it first, and so must this spec.
 import 'reflect-metadata';
@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from './load-config';
 
 const SECRET = 'x'.repeat(32);
 const PUBLIC_KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+const privateKeyPem = ({ privateKey }: KeyPairKeyObjectResult) => privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
 /** The ConfigError loadConfig throws for env, or fails the test. */
 function configError(env: NodeJS.ProcessEnv): ConfigError {
@@ -197,6 +198,40 @@ describe('loadConfig', () => {
     it('production with JWT_PUBLIC_KEY has no secret', () => {
       const config = loadConfig({ NODE_ENV: 'production', JWT_PUBLIC_KEY: PUBLIC_KEY });
       expect(config.jwt).toMatchObject({ publicKeyPem: PUBLIC_KEY, secret: undefined, ephemeral: false });
+    });
+
+    it('JWT_PRIVATE_KEY alone is a public-key setup: its public half verifies, no secret is generated', () => {
+      const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const privatePem = pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+      const config = loadConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEY: privatePem });
+      expect(config.jwt).toMatchObject({ secret: undefined, ephemeral: false, privateKeyPem: privatePem });
+      expect(config.jwt.publicKeyPem).toBe(pair.publicKey.export({ type: 'spki', format: 'pem' }).toString());
+    });
+
+    it.each<[string, Record<string, string>, RegExp]>([
+      ['a private key of another pair than JWT_PUBLIC_KEY', { JWT_PUBLIC_KEY: PUBLIC_KEY, JWT_PRIVATE_KEY: privateKeyPem(generateKeyPairSync('ec', { namedCurve: 'P-256' })) }, /JWT_PRIVATE_KEY is not the private half of JWT_PUBLIC_KEY/],
+      ['JWT_SECRET with JWT_PRIVATE_KEY', { JWT_SECRET: SECRET, JWT_PRIVATE_KEY: privateKeyPem(generateKeyPairSync('ec', { namedCurve: 'P-256' })) }, /JWT_SECRET and JWT_PUBLIC_KEY \/ JWT_PRIVATE_KEY are exclusive/],
+      ['an Ed25519 private key', { JWT_PRIVATE_KEY: privateKeyPem(generateKeyPairSync('ed25519')) }, /^Invalid configuration: JWT_PRIVATE_KEY: must be an RSA/],
+      ['an unreadable private key', { JWT_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----' }, /^Invalid configuration: JWT_PRIVATE_KEY: not a readable PEM private key$/],
+    ])('refuses %s with one line', (_name, env, message) => {
+      expect(configError({ NODE_ENV: 'test', ...env }).message).toMatch(message);
+    });
+
+    it.each<[Record<string, string>, boolean]>([
+      [{}, true],
+      [{ JWT_SECRET: SECRET }, false],
+      [{ JWT_SECRET: SECRET, DEV_TOKENS: 'true' }, true],
+      [{ NODE_ENV: 'test', JWT_SECRET: SECRET }, false],
+      [{ NODE_ENV: 'production', JWT_SECRET: SECRET }, false],
+    ])('dev tokens with %j: %s', (env, devTokens) => {
+      expect(loadConfig(env).devTokens).toBe(devTokens);
+    });
+
+    it.each<[Record<string, string>, string]>([
+      [{ NODE_ENV: 'production', JWT_SECRET: SECRET, DEV_TOKENS: 'true' }, 'never with NODE_ENV=production'],
+      [{ JWT_PUBLIC_KEY: PUBLIC_KEY, DEV_TOKENS: 'true' }, 'needs JWT_SECRET or JWT_PRIVATE_KEY'],
+    ])('DEV_TOKENS=true with %j is refused', (env, reason) => {
+      expect(configError(env).message).toMatch(new RegExp(`^Invalid configuration: DEV_TOKENS: [^\\n]*${reason}`));
     });
 
     it('JWT_SECRET and JWT_PUBLIC_KEY together throw', () => {

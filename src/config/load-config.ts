@@ -1,4 +1,4 @@
-import { createPublicKey, KeyObject, randomBytes } from 'node:crypto';
+import { createPrivateKey, createPublicKey, KeyObject, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
@@ -25,15 +25,33 @@ function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
 const ORIGIN_ENTRY = /^[a-z][a-z0-9+.-]*:\/\/(\*\.)?[A-Za-z0-9.-]+(:\d+)?$/i;
 
 /** RS256 needs an RSA key and ES256 a P-256 key; anything else could never verify a token. */
-function checkPublicKey(pem: string): void {
-  let key: KeyObject;
-  try {
-    key = createPublicKey(pem);
-  } catch {
-    throw new ConfigError('Invalid configuration: JWT_PUBLIC_KEY: not a readable PEM public key');
-  }
+function checkPublicKey(key: KeyObject, variable: string): void {
   const supported = key.asymmetricKeyType === 'rsa' || (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1');
-  if (!supported) throw new ConfigError('Invalid configuration: JWT_PUBLIC_KEY: must be an RSA (RS256) or P-256 (ES256) key');
+  if (!supported) throw new ConfigError(`Invalid configuration: ${variable}: must be an RSA (RS256) or P-256 (ES256) key`);
+}
+
+function readKey(pem: string, variable: string, read: (pem: string) => KeyObject, what: string): KeyObject {
+  try {
+    return read(pem);
+  } catch {
+    throw new ConfigError(`Invalid configuration: ${variable}: not a readable PEM ${what}`);
+  }
+}
+
+/**
+ * The PEM public key tokens are verified with: JWT_PUBLIC_KEY, or else the public half of
+ * JWT_PRIVATE_KEY, so a private key alone is a complete public-key setup (not "no key": that
+ * would generate a random secret). A private key that does not match JWT_PUBLIC_KEY would mint
+ * tokens the server refuses, so it is refused at start.
+ */
+function verificationKeyPem(publicPem: string | undefined, privatePem: string | undefined): string | undefined {
+  const publicKey = publicPem === undefined ? undefined : readKey(publicPem, 'JWT_PUBLIC_KEY', createPublicKey, 'public key');
+  if (publicKey) checkPublicKey(publicKey, 'JWT_PUBLIC_KEY');
+  if (privatePem === undefined) return publicPem;
+  const derived = createPublicKey(readKey(privatePem, 'JWT_PRIVATE_KEY', createPrivateKey, 'private key'));
+  checkPublicKey(derived, 'JWT_PRIVATE_KEY');
+  if (publicKey && !publicKey.equals(derived)) throw new ConfigError('Invalid configuration: JWT_PRIVATE_KEY is not the private half of JWT_PUBLIC_KEY');
+  return publicPem ?? derived.export({ type: 'spki', format: 'pem' }).toString();
 }
 
 /** Validates the environment once, at start. Throws ConfigError naming the first bad variable. */
@@ -47,19 +65,24 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     throw new ConfigError(`Invalid configuration: ${first.property}: ${reason}`);
   }
   const production = parsed.NODE_ENV === 'production';
-  if (parsed.JWT_SECRET && parsed.JWT_PUBLIC_KEY) {
-    throw new ConfigError('Invalid configuration: JWT_SECRET and JWT_PUBLIC_KEY are exclusive; set one');
+  if (parsed.JWT_SECRET && (parsed.JWT_PUBLIC_KEY || parsed.JWT_PRIVATE_KEY)) {
+    throw new ConfigError('Invalid configuration: JWT_SECRET and JWT_PUBLIC_KEY / JWT_PRIVATE_KEY are exclusive; set one');
   }
   if (parsed.JWT_JWKS_URL && (parsed.JWT_SECRET || parsed.JWT_PUBLIC_KEY)) throw new ConfigError('Invalid configuration: JWT_JWKS_URL is exclusive with JWT_SECRET and JWT_PUBLIC_KEY; set one');
-  if (parsed.JWT_PUBLIC_KEY) checkPublicKey(parsed.JWT_PUBLIC_KEY);
+  // With JWKS the private key only signs (npm run token); the key set verifies.
+  const publicKeyPem = parsed.JWT_JWKS_URL ? undefined : verificationKeyPem(parsed.JWT_PUBLIC_KEY, parsed.JWT_PRIVATE_KEY);
   const allowedOrigins = list(parsed.ALLOWED_ORIGINS);
   const badOrigin = allowedOrigins.find((o) => !ORIGIN_ENTRY.test(o));
   if (badOrigin !== undefined) {
     throw new ConfigError('Invalid configuration: ALLOWED_ORIGINS: each entry must be scheme://host[:port] or scheme://*.domain[:port]');
   }
-  const keyless = !parsed.JWT_SECRET && !parsed.JWT_PUBLIC_KEY && !parsed.JWT_JWKS_URL;
+  const keyless = !parsed.JWT_SECRET && !publicKeyPem && !parsed.JWT_JWKS_URL;
   if (keyless && production) {
     throw new ConfigError('Invalid configuration: JWT_SECRET or JWT_PUBLIC_KEY is required when NODE_ENV=production');
+  }
+  if (parsed.DEV_TOKENS && production) throw new ConfigError('Invalid configuration: DEV_TOKENS: never with NODE_ENV=production (anyone could mint tokens)');
+  if (parsed.DEV_TOKENS && !parsed.JWT_SECRET && !parsed.JWT_PRIVATE_KEY && !keyless) {
+    throw new ConfigError('Invalid configuration: DEV_TOKENS: needs JWT_SECRET or JWT_PRIVATE_KEY to sign with');
   }
   if (parsed.WEBHOOK_URL && !parsed.WEBHOOK_SECRET) {
     throw new ConfigError('Invalid configuration: WEBHOOK_SECRET is required when WEBHOOK_URL is set');
@@ -72,6 +95,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   }
   return {
     production,
+    // A configured key may be a real deployment's, whatever NODE_ENV says: minting for anyone is opt-in then.
+    devTokens: keyless || parsed.DEV_TOKENS,
     port: parsed.PORT,
     wsPath: parsed.WS_PATH,
     jwt: {
@@ -81,7 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
         : keyless
           ? randomBytes(32)
           : undefined,
-      publicKeyPem: parsed.JWT_PUBLIC_KEY,
+      publicKeyPem,
       privateKeyPem: parsed.JWT_PRIVATE_KEY,
       issuer: parsed.JWT_ISSUER,
       audience: parsed.JWT_AUDIENCE,

@@ -9,7 +9,7 @@ class DevTokenQuery {
   user!: string;
 }
 
-/** Development only (the module is not loaded when NODE_ENV=production): tokens for the chat page. */
+/** Development only (see DevModule): tokens for the chat page. */
 @ApiExcludeController()
 @Controller('dev')
 export class DevTokenController {

@@ -14,7 +14,10 @@ export function identityOf(req: IncomingMessage): Identity {
   return (req as IncomingMessage & { [IDENTITY]: Identity })[IDENTITY];
 }
 
-type VerifyCallback = (ok: boolean, status?: number, reason?: string) => void;
+type VerifyCallback = (ok: boolean, status?: number, reason?: string, headers?: Record<string, string>) => void;
+
+/** ws would label a refusal's plain sentence `text/html` (docs/protocol.md, section 2). */
+const REFUSAL_HEADERS = { 'Content-Type': 'text/plain; charset=utf-8' };
 
 /**
  * Nest's ws adapter, with the upgrade checked before the 101 (ws `verifyClient` answers refusals
@@ -57,14 +60,14 @@ export class RealtimeWsAdapter extends WsAdapter {
     this.verifier.decide(req).then(
       (decision) => {
         this.metrics.upgraded(decision.accepted ? 'ok' : decision.status);
-        if (!decision.accepted) return done(false, decision.status, decision.reason);
+        if (!decision.accepted) return done(false, decision.status, decision.reason, REFUSAL_HEADERS);
         (req as IncomingMessage & { [IDENTITY]: Identity })[IDENTITY] = decision.identity;
         done(true);
       },
       (err: unknown) => {
         this.log.error(err);
         this.metrics.upgraded(500);
-        done(false, 500, 'internal error');
+        done(false, 500, 'internal error', REFUSAL_HEADERS);
       },
     );
   }

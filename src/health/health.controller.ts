@@ -1,16 +1,24 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
-import { READINESS_INDICATORS, ReadinessIndicator } from './readiness-indicator';
+import { DEPENDENCY_INDICATORS, READINESS_INDICATORS, ReadinessIndicator } from './readiness-indicator';
 
-/** Probes for orchestrators; no authentication, no detail beyond up/down. */
+/** Probes for orchestrators, and a detail view; no authentication, no detail beyond up/down. */
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     @Inject(READINESS_INDICATORS) private readonly readiness: ReadinessIndicator[],
+    @Inject(DEPENDENCY_INDICATORS) private readonly dependencies: ReadinessIndicator[],
   ) {}
+
+  /** Readiness and the shared dependencies (Redis), for people and monitoring: not a probe (503 when any is down). */
+  @Get()
+  @HealthCheck()
+  detail() {
+    return this.run([...this.readiness, ...this.dependencies]);
+  }
 
   /**
    * The process answers HTTP: restart it only when this fails. Not run through HealthCheckService,
@@ -27,6 +35,10 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   ready() {
-    return this.health.check(this.readiness.map((indicator) => () => indicator.check()));
+    return this.run(this.readiness);
+  }
+
+  private run(indicators: ReadinessIndicator[]) {
+    return this.health.check(indicators.map((indicator) => () => indicator.check()));
   }
 }

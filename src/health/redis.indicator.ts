@@ -4,7 +4,7 @@ import { RedisClients } from '../redis/redis-clients';
 import { REDIS } from '../redis/redis.module';
 import { ReadinessIndicator } from './readiness-indicator';
 
-/** Cluster mode: not ready while either Redis connection is down (publishes would answer UNAVAILABLE). */
+/** Cluster mode: down while either Redis connection is (publishes, joins and history answer UNAVAILABLE). */
 @Injectable()
 export class RedisIndicator implements ReadinessIndicator {
   constructor(

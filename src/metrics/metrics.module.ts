@@ -7,6 +7,7 @@ import { MetricsAccess } from './metrics-access';
 import { MetricsRegistry } from './metrics-registry';
 import { MetricsController } from './metrics.controller';
 import { MetricsServer } from './metrics.server';
+import { RedisMetrics } from './redis.metrics';
 import { TrafficMetrics } from './traffic.metrics';
 
 const SHARED = [MetricsRegistry, GatewayMetrics, TrafficMetrics, DeliveryLatency];
@@ -20,7 +21,7 @@ export class MetricsModule {
     return {
       module: MetricsModule,
       controllers: ownPort ? [] : [MetricsController],
-      providers: [...SHARED, HistoryMetrics, MetricsAccess, ...(ownPort ? [MetricsServer] : [])],
+      providers: [...SHARED, HistoryMetrics, RedisMetrics, MetricsAccess, ...(ownPort ? [MetricsServer] : [])],
       exports: SHARED,
     };
   }

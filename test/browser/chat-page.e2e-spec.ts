@@ -4,6 +4,9 @@ import { launchChromium } from '../support/browser';
 import { startTcpProxy, TcpProxy } from '../support/tcp-proxy';
 import { startServer, TestServer } from '../support/test-app';
 
+// The page logs in through GET /dev/token, which a configured key (the test secret) keeps off unless asked for.
+const ENV = { RATE_LIMIT_PER_SEC: '1000', RATE_LIMIT_BURST: '1000', DEV_TOKENS: 'true' };
+
 /** Two users chat through the page at / in a real Chromium; the network and the server fail under them. */
 describe('chat page in a real browser', () => {
   let server: TestServer;
@@ -13,7 +16,7 @@ describe('chat page in a real browser', () => {
   let bob: Page;
 
   beforeAll(async () => {
-    server = await startServer({ RATE_LIMIT_PER_SEC: '1000', RATE_LIMIT_BURST: '1000' });
+    server = await startServer(ENV);
     proxy = await startTcpProxy(server.port); // bob's network
     chromium = await launchChromium();
   }, 30000);
@@ -76,7 +79,7 @@ describe('chat page in a real browser', () => {
   it('tells the page it could not recover after the server restarted, and chat resumes', async () => {
     const port = server.port;
     await server.close();
-    server = await startServer({ RATE_LIMIT_PER_SEC: '1000', RATE_LIMIT_BURST: '1000' }, [], port);
+    server = await startServer(ENV, [], port);
     await bob.waitForFunction(() => document.querySelector('[data-testid=events]')!.textContent!.includes('could not recover public:browser'), undefined, { timeout: 20000 });
     await alice.waitForFunction(() => document.querySelector('[data-testid=status]')!.textContent === 'open', undefined, { timeout: 20000 });
     await say(alice, 'after the restart');

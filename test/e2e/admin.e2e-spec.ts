@@ -236,6 +236,7 @@ describe('admin API: OpenAPI', () => {
         'GET /admin/stats',
         'POST /admin/revocations',
         'GET /admin/revocations',
+        'GET /health',
         'GET /health/live',
         'GET /health/ready',
         'GET /metrics',

@@ -2,7 +2,7 @@ import { generateKeyPair, SignJWT } from 'jose';
 import { Socket, connect as tcpConnect } from 'node:net';
 import { serversPerTest, startServer, TestServer } from '../support/test-app';
 import { mintToken, unsignedToken } from '../support/tokens';
-import { connect, tryUpgrade } from '../support/ws-client';
+import { connect, tryUpgrade, upgradeResponse } from '../support/ws-client';
 
 describe('handshake: checked before the 101', () => {
   let server: TestServer;
@@ -46,6 +46,15 @@ describe('handshake: checked before the 101', () => {
     const headers: Record<string, string> = { ...bearer(await mintToken()) };
     if (origin) headers.origin = origin;
     expect((await tryUpgrade(server.wsUrl, headers)).status).toBe(101);
+  });
+
+  it.each([
+    ['401', {}],
+    ['403', { origin: 'https://evil.com' }],
+  ])('labels a %s refusal as the plain text it is', async (status, headers) => {
+    const result = await upgradeResponse(server.wsUrl, headers);
+    expect(result.status).toBe(Number(status));
+    expect(result.headers['content-type']).toBe('text/plain; charset=utf-8');
   });
 
   it('falls back to the query token when Authorization is not a Bearer token', async () => {

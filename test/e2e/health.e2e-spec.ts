@@ -13,8 +13,16 @@ describe('health', () => {
     expect(await live.json()).toEqual({ status: 'ok', info: {}, error: {}, details: {} });
     const ready = await fetch(`${server.httpUrl}/health/ready`);
     expect(ready.status).toBe(200);
+    const notDraining = { shutdown: { status: 'up' } };
+    expect(await ready.json()).toEqual({ status: 'ok', info: notDraining, error: {}, details: notDraining });
+  });
+
+  it('details readiness and Redis at /health (one node: no Redis to need)', async () => {
+    const server = await start();
+    const detail = await fetch(`${server.httpUrl}/health`);
+    expect(detail.status).toBe(200);
     const up = { shutdown: { status: 'up' }, redis: { status: 'up', mode: 'single node' } };
-    expect(await ready.json()).toEqual({ status: 'ok', info: up, error: {}, details: up });
+    expect(await detail.json()).toEqual({ status: 'ok', info: up, error: {}, details: up });
   });
 
   it('turns not ready (503) once shutdown begins, while the drain is still running and the process live', async () => {

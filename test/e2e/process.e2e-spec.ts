@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
 import { jwtVerify } from 'jose';
 import { killServerProcessesAfterEach, MAIN, runScript, startServerProcess } from '../support/server-process';
@@ -49,12 +50,16 @@ describe('the production process (node dist/main.js)', () => {
     await server.exited;
   }, 20000);
 
-  it('mints tokens with `npm run token` (dist/cli/mint-token.js) that the configured key verifies', async () => {
+  it('mints tokens with `npm run token` (dist/cli/mint-token.js) that the configured key verifies, JWT_PRIVATE_KEY alone included', async () => {
     const cli = join(__dirname, '../../dist/cli/mint-token.js');
     const { code, stdout } = await runScript(cli, ['--sub', 'alice', '--rooms', 'public:*,private:team-*'], { JWT_SECRET: TEST_SECRET });
     expect(code).toBe(0);
     const { payload } = await jwtVerify(stdout.trim(), new TextEncoder().encode(TEST_SECRET), { algorithms: ['HS256'] });
     expect(payload).toMatchObject({ sub: 'alice', rooms: ['public:*', 'private:team-*'] });
+    const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const privateOnly = await runScript(cli, ['--sub', 'alice'], { JWT_PRIVATE_KEY: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() });
+    expect(privateOnly.code).toBe(0);
+    expect((await jwtVerify(privateOnly.stdout.trim(), pair.publicKey, { algorithms: ['ES256'] })).payload.sub).toBe('alice');
     const refused = await runScript(cli, ['--sub', 'alice'], {});
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('JWT_SECRET');

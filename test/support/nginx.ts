@@ -7,6 +7,7 @@ import { join } from 'node:path';
 export interface Nginx {
   port: number;
   accessLog: () => string;
+  errorLog: () => string;
   stop(): Promise<void>;
 }
 
@@ -23,6 +24,7 @@ export async function startNginx(upstreamPorts: number[]): Promise<Nginx> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'rg-nginx-'));
   const accessLog = join(dir, 'access.log');
+  const errorLog = join(dir, 'error.log');
   const original = readFileSync(join(__dirname, '../../deploy/nginx.conf'), 'utf8');
   const servers = upstreamPorts.map((p) => `server 127.0.0.1:${p} max_fails=1 fail_timeout=5s;`).join('\n    ');
   const conf = original
@@ -32,7 +34,7 @@ export async function startNginx(upstreamPorts: number[]): Promise<Nginx> {
     .replace('worker_processes auto;', 'worker_processes 1;');
   if (conf === original || !conf.includes(`127.0.0.1:${upstreamPorts[0]}`)) throw new Error('deploy/nginx.conf no longer has the expected shape');
   writeFileSync(join(dir, 'nginx.conf'), conf);
-  const child: ChildProcess = spawn('nginx', ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', 'stderr', '-g', `daemon off; pid ${join(dir, 'nginx.pid')};`], {
+  const child: ChildProcess = spawn('nginx', ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', errorLog, '-g', `daemon off; pid ${join(dir, 'nginx.pid')};`], {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -44,6 +46,7 @@ export async function startNginx(upstreamPorts: number[]): Promise<Nginx> {
   return {
     port,
     accessLog: () => readFileSync(accessLog, 'utf8'),
+    errorLog: () => readFileSync(errorLog, 'utf8'),
     stop: async () => {
       child.kill('SIGTERM'); // fast shutdown: a graceful one would wait for the proxied WebSockets
       await exited;

@@ -1,4 +1,4 @@
-import { request } from 'node:http';
+import { IncomingHttpHeaders, request } from 'node:http';
 import { WebSocket } from 'ws';
 
 export interface Frame {
@@ -68,6 +68,19 @@ export class TestClient {
   }
 }
 
+/**
+ * `ws`'s WebSocket for the SDK, which puts the token in `?token=`: this one moves it to the
+ * Authorization header, where proxies do not log it (nginx's error log prints the request line).
+ */
+export class HeaderTokenWebSocket extends WebSocket {
+  constructor(url: string) {
+    const parsed = new URL(url);
+    const token = parsed.searchParams.get('token');
+    parsed.searchParams.delete('token');
+    super(parsed, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  }
+}
+
 /** Connects and waits for the welcome frame. */
 export async function connect(url: string, options: ConnectOptions = {}): Promise<TestClient> {
   const headers = { ...options.headers };
@@ -88,7 +101,13 @@ export interface UpgradeResult {
 }
 
 /** Sends a raw HTTP upgrade request and returns the status the server answered. */
-export function tryUpgrade(url: string, headers: Record<string, string> = {}): Promise<UpgradeResult> {
+export async function tryUpgrade(url: string, headers: Record<string, string> = {}): Promise<UpgradeResult> {
+  const { status, body } = await upgradeResponse(url, headers);
+  return { status, body };
+}
+
+/** Like tryUpgrade, with the response's headers too (none for a 101). */
+export function upgradeResponse(url: string, headers: Record<string, string> = {}): Promise<UpgradeResult & { headers: IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     const req = request(url.replace(/^ws/, 'http'), {
       headers: {
@@ -101,12 +120,12 @@ export function tryUpgrade(url: string, headers: Record<string, string> = {}): P
     });
     req.on('upgrade', (res, socket) => {
       socket.destroy();
-      resolve({ status: res.statusCode ?? 0, body: '' });
+      resolve({ status: res.statusCode ?? 0, body: '', headers: {} });
     });
     req.on('response', (res) => {
       let body = '';
       res.on('data', (chunk) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
     });
     req.on('error', reject);
     req.end();
