@@ -39,7 +39,8 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 15000);
     const onData = () => {
-      const match = /"port":(\d+)/.exec(out);
+      // The message, not a JSON field: the same in JSON and in pretty logs.
+      const match = /listening on port (\d+)/.exec(out);
       if (!match) return;
       clearTimeout(timer);
       child.stdout!.off('data', onData);
