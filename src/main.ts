@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
+import { styleText } from 'node:util';
 import { PinoLogger } from 'nestjs-pino';
 import { createApp } from './app.factory';
 import { signToken } from './auth/token-signer';
@@ -40,6 +41,9 @@ function loadConfigOrExit(): AppConfig {
   }
 }
 
+/** Bold on a terminal that shows colours, so the token stands out among the log lines. */
+const strong = (text: string) => (process.stdout.isTTY && process.stdout.hasColors() ? styleText('bold', text) : text);
+
 /**
  * Development without a key: print a token for the ephemeral secret and how to use it. `port` is
  * the one listened on (PORT=0 picks a free one).
@@ -51,8 +55,8 @@ async function printDevToken(config: AppConfig, port: number): Promise<void> {
     [
       '',
       'Development mode: no JWT_SECRET or JWT_PUBLIC_KEY set, so an ephemeral secret signs tokens for this run.',
-      `Dev token (user "dev-user", all rooms, 24 h):\n  ${token}`,
-      `Try it:\n  npx wscat -c '${url}?token=${token}'`,
+      `Dev token (user "dev-user", all rooms, 24 h):\n  ${strong(token)}`,
+      `Try it:\n  ${strong(`npx wscat -c '${url}?token=${token}'`)}`,
       `  then send {"type":"room.join","id":"1","data":{"room":"public:lobby"}}`,
       '',
     ].join('\n'),
