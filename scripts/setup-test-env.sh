@@ -20,7 +20,4 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-# `npm install`, not `npm ci`: this registry lacks some optional platform binaries that other
-# platforms would use (unrs-resolver bindings), so the lock file cannot list them all and npm ci
-# refuses it as out of sync. npm install still installs exactly the locked versions.
-npm install --no-audit --no-fund
+npm ci --no-audit --no-fund

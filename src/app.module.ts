@@ -14,6 +14,7 @@ import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { BufferedLogStream } from './logging/buffered-log-stream';
 import { loggerOptions } from './logging/logger.options';
 import { LoggingModule } from './logging/logging.module';
+import { prettyLogStream } from './logging/pretty-log-stream';
 import { MetricsModule } from './metrics/metrics.module';
 import { RedisModule } from './redis/redis.module';
 import { RegistryModule } from './registry/registry.module';
@@ -24,7 +25,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
 export class AppModule {
   /** @param extensions your own modules with @MessageHandler types (see README, "Extending"). */
   static forRoot(config: AppConfig, extensions: (Type | DynamicModule)[] = []): DynamicModule {
-    const logStream = new BufferedLogStream();
+    const logStream = config.logFormat === 'pretty' ? prettyLogStream() : new BufferedLogStream();
     return {
       module: AppModule,
       imports: [

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
-import { Logger } from 'nestjs-pino';
+import { styleText } from 'node:util';
+import { PinoLogger } from 'nestjs-pino';
 import { createApp } from './app.factory';
 import { signToken } from './auth/token-signer';
 import { AppConfig, ConfigError, loadConfig } from './config';
@@ -11,12 +12,14 @@ const IGNORED_SIGNALS = ['SIGHUP', 'SIGUSR2'] as const;
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
   const app = await createApp(config);
+  // pino's (fields, message) order; Nest's Logger would take the message for a context name.
+  const logger = await app.resolve(PinoLogger);
   // Only SIGTERM and SIGINT drain the node. Without a list Nest would drain on SIGHUP, SIGUSR2 and
   // the rest of its ShutdownSignal list as well; those are "reopen logs" or "dump" signals elsewhere.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   // Their default action would kill the process outright (no drain, no 1001): log and keep serving.
   for (const signal of IGNORED_SIGNALS) {
-    process.on(signal, () => app.get(Logger).warn({ signal }, `${signal} ignored: only SIGTERM and SIGINT stop the server`));
+    process.on(signal, () => logger.warn({ signal }, `${signal} ignored: only SIGTERM and SIGINT stop the server`));
   }
   // Whatever a hook does, the process ends within SHUTDOWN_TIMEOUT_MS of the signal.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -24,8 +27,8 @@ async function bootstrap(): Promise<void> {
   }
   await app.listen(config.port);
   const { port } = app.getHttpServer().address() as AddressInfo;
-  app.get(Logger).log({ port, wsPath: config.wsPath }, `listening on port ${port}`);
-  if (config.jwt.ephemeral) await printDevToken(config);
+  logger.info({ port, wsPath: config.wsPath }, `listening on port ${port}`);
+  if (config.jwt.ephemeral) await printDevToken(config, port);
 }
 
 function loadConfigOrExit(): AppConfig {
@@ -38,16 +41,22 @@ function loadConfigOrExit(): AppConfig {
   }
 }
 
-/** Development without a key: print a token for the ephemeral secret and how to use it. */
-async function printDevToken(config: AppConfig): Promise<void> {
+/** Bold on a terminal that shows colours, so the token stands out among the log lines. */
+const strong = (text: string) => (process.stdout.isTTY && process.stdout.hasColors() ? styleText('bold', text) : text);
+
+/**
+ * Development without a key: print a token for the ephemeral secret and how to use it. `port` is
+ * the one listened on (PORT=0 picks a free one).
+ */
+async function printDevToken(config: AppConfig, port: number): Promise<void> {
   const token = await signToken(config.jwt, { sub: 'dev-user', rooms: ['*'], ttlSeconds: 24 * 3600 });
-  const url = `ws://localhost:${config.port}${config.wsPath}`;
+  const url = `ws://localhost:${port}${config.wsPath}`;
   process.stdout.write(
     [
       '',
       'Development mode: no JWT_SECRET or JWT_PUBLIC_KEY set, so an ephemeral secret signs tokens for this run.',
-      `Dev token (user "dev-user", all rooms, 24 h):\n  ${token}`,
-      `Try it:\n  npx wscat -c '${url}?token=${token}'`,
+      `Dev token (user "dev-user", all rooms, 24 h):\n  ${strong(token)}`,
+      `Try it:\n  ${strong(`npx wscat -c '${url}?token=${token}'`)}`,
       `  then send {"type":"room.join","id":"1","data":{"room":"public:lobby"}}`,
       '',
     ].join('\n'),

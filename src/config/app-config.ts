@@ -40,6 +40,8 @@ export interface AppConfig {
   shutdownTimeoutMs: number;
   history: { sizePerRoom: number; ttlMs: number; maxBytes: number };
   logLevel: string;
+  /** json: one JSON object per line (production); pretty: readable lines, through pino-pretty. */
+  logFormat: LogFormat;
   trustProxy: boolean;
   /** Set: cluster mode on Redis. */
   redisUrl?: string;
@@ -53,6 +55,8 @@ export interface AppConfig {
   webhook?: WebhookConfig;
   logWarnLinesPerMin: number;
 }
+
+export type LogFormat = 'json' | 'pretty';
 
 export interface WebhookConfig {
   url: string;

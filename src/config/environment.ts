@@ -101,6 +101,10 @@ export class Environment {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
 
+  /** Unset: pretty in development when pino-pretty (a development dependency) is installed, else json. */
+  @IsOptional() @IsIn(['json', 'pretty'])
+  LOG_FORMAT?: 'json' | 'pretty';
+
   @Transform(toBoolean) @IsBoolean()
   TRUST_PROXY: boolean = false;
 

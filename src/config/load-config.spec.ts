@@ -127,6 +127,8 @@ describe('loadConfig', () => {
       { variable: 'SHUTDOWN_TIMEOUT_MS', value: '99' },
       { variable: 'LOG_LEVEL', value: 'loud' },
       { variable: 'LOG_LEVEL', value: 'INFO' },
+      { variable: 'LOG_FORMAT', value: 'text' },
+      { variable: 'LOG_FORMAT', value: 'JSON' },
     ])('$variable=$value', ({ variable, value }) => {
       const error = configError({ NODE_ENV: 'test', JWT_SECRET: SECRET, [variable]: value });
       expect(error.name).toBe('ConfigError');
@@ -155,6 +157,18 @@ describe('loadConfig', () => {
 
     it.each(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])('LOG_LEVEL=%s', (level) => {
       expect(loadConfig({ NODE_ENV: 'test', JWT_SECRET: SECRET, LOG_LEVEL: level }).logLevel).toBe(level);
+    });
+
+    it.each<{ env: NodeJS.ProcessEnv; expected: string }>([
+      { env: { NODE_ENV: 'development' }, expected: 'pretty' },
+      { env: {}, expected: 'pretty' },
+      { env: { NODE_ENV: 'test' }, expected: 'json' },
+      { env: { NODE_ENV: 'production' }, expected: 'json' },
+      { env: { NODE_ENV: 'development', LOG_FORMAT: 'json' }, expected: 'json' },
+      { env: { NODE_ENV: 'production', LOG_FORMAT: 'pretty' }, expected: 'pretty' },
+      { env: { NODE_ENV: 'development', LOG_FORMAT: '' }, expected: 'pretty' },
+    ])('LOG_FORMAT with $env -> $expected (pino-pretty installed)', ({ env, expected }) => {
+      expect(loadConfig({ JWT_SECRET: SECRET, ...env }).logFormat).toBe(expected);
     });
 
     it.each(['/', '/ws', '/a/b_c.d-e', '/WS2'])('WS_PATH=%s', (path) => {

@@ -2,7 +2,7 @@ import { createPrivateKey, createPublicKey, KeyObject, randomBytes } from 'node:
 import { hostname } from 'node:os';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { AppConfig } from './app-config';
+import { AppConfig, LogFormat } from './app-config';
 import { Environment } from './environment';
 
 /** A configuration error: its message is one line naming the variable. */
@@ -52,6 +52,23 @@ function verificationKeyPem(publicPem: string | undefined, privatePem: string | 
   checkPublicKey(derived, 'JWT_PRIVATE_KEY');
   if (publicKey && !publicKey.equals(derived)) throw new ConfigError('Invalid configuration: JWT_PRIVATE_KEY is not the private half of JWT_PUBLIC_KEY');
   return publicPem ?? derived.export({ type: 'spki', format: 'pem' }).toString();
+}
+
+/**
+ * pino-pretty is a development dependency, absent from a production install (npm ci --omit=dev):
+ * there a default never asks for it, and asking for it explicitly stops the process with one line.
+ */
+function logFormat(requested: LogFormat | undefined, development: boolean): LogFormat {
+  let prettyInstalled = true;
+  try {
+    require.resolve('pino-pretty');
+  } catch {
+    prettyInstalled = false;
+  }
+  if (requested === 'pretty' && !prettyInstalled) {
+    throw new ConfigError('Invalid configuration: LOG_FORMAT: pretty needs pino-pretty, a development dependency that this install lacks; use json');
+  }
+  return requested ?? (development && prettyInstalled ? 'pretty' : 'json');
 }
 
 /** Validates the environment once, at start. Throws ConfigError naming the first bad variable. */
@@ -132,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
     history: { sizePerRoom: parsed.HISTORY_SIZE, ttlMs: parsed.HISTORY_TTL_MS, maxBytes: parsed.HISTORY_MAX_BYTES },
     logLevel: parsed.LOG_LEVEL,
+    logFormat: logFormat(parsed.LOG_FORMAT, parsed.NODE_ENV === 'development'),
     trustProxy: parsed.TRUST_PROXY,
     redisUrl: parsed.REDIS_URL,
     nodeId: parsed.NODE_ID ?? `${hostname()}-${process.pid}`,

@@ -1,14 +1,15 @@
 import type { IncomingMessage } from 'node:http';
 import type { Params } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { AppConfig } from '../config';
 import { redactUrl } from '../gateway/upgrade-request';
-import type { BufferedLogStream } from './buffered-log-stream';
+import { quietStartUpInventory } from './pretty-log-stream';
 
 /**
- * JSON logs with pino to stdout, batched (BufferedLogStream); query strings (which may hold
- * tokens) and credentials never reach them.
+ * pino to stdout: JSON batched (BufferedLogStream), or pretty lines (prettyLogStream); query
+ * strings (which may hold tokens) and credentials never reach them.
  */
-export function loggerOptions(config: AppConfig, stream: BufferedLogStream): Params {
+export function loggerOptions(config: AppConfig, stream: DestinationStream): Params {
   return {
     pinoHttp: [
       {
@@ -19,6 +20,7 @@ export function loggerOptions(config: AppConfig, stream: BufferedLogStream): Par
         serializers: {
           req: (req: IncomingMessage & { id?: unknown }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
         },
+        ...(config.logFormat === 'pretty' && { hooks: quietStartUpInventory }),
       },
       stream,
     ],

@@ -19,10 +19,12 @@ describe('deployment files', () => {
     expect(missing.stderr).toContain('JWT_SECRET');
   });
 
-  it('the Dockerfile runs the production build as a non-root user with a health check', () => {
+  it('the Dockerfile builds on a supported Node LTS from the lock file and runs the production build as a non-root user with a health check', () => {
     const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
-    expect(dockerfile).toMatch(/^FROM .* AS build$/m);
-    expect(dockerfile).toMatch(/npm install --omit=dev/);
+    expect(dockerfile).toMatch(/^FROM node:24-bookworm-slim AS build$/m);
+    expect(dockerfile).toMatch(/^FROM node:24-bookworm-slim AS runtime$/m);
+    expect(dockerfile).toMatch(/^RUN npm ci --no-audit --no-fund$/m);
+    expect(dockerfile).toMatch(/^RUN npm ci --omit=dev /m);
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK /m);
     expect(dockerfile).toMatch(/CMD \["node", "dist\/main.js"\]/);

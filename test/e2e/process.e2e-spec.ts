@@ -43,6 +43,8 @@ describe('the production process (node dist/main.js)', () => {
     const server = await startServerProcess({ JWT_SECRET: '', NODE_ENV: 'development' });
     const token = /Dev token[^\n]*\n\s+(\S+)/.exec(server.output())?.[1] ?? (await sleep(500), /Dev token[^\n]*\n\s+(\S+)/.exec(server.output())?.[1]);
     expect(token).toBeDefined();
+    // PORT=0: the connect line names the port actually listened on.
+    expect(server.output()).toContain(`npx wscat -c 'ws://localhost:${server.port}/ws?token=${token}'`);
     const client = await connect(`${server.wsUrl}?token=${token}`);
     expect((await client.request('room.join', { room: 'public:lobby' })).type).toBe('ack');
     await client.close();

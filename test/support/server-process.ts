@@ -22,9 +22,9 @@ export function killServerProcessesAfterEach(): void {
   });
 }
 
-/** Runs the production build (`node dist/main.js`) as its own process on an ephemeral port. */
-export async function startServerProcess(env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [MAIN], {
+/** Runs the production build (`node dist/main.js`, or `main`) as its own process on an ephemeral port. */
+export async function startServerProcess(env: Record<string, string> = {}, main = MAIN): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [main], {
     env: { PATH: process.env.PATH, NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', JWT_SECRET: TEST_SECRET, ADMIN_TOKEN: TEST_ADMIN_TOKEN, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -39,7 +39,8 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 15000);
     const onData = () => {
-      const match = /"port":(\d+)/.exec(out);
+      // The message, not a JSON field: the same in JSON and in pretty logs.
+      const match = /listening on port (\d+)/.exec(out);
       if (!match) return;
       clearTimeout(timer);
       child.stdout!.off('data', onData);
