@@ -1,6 +1,7 @@
 import { Bus, BusListener, ControlMessage } from '../../src/bus/bus';
 import { HistoryStore } from '../../src/history/history-store';
 import { waitFor } from '../support/wait-for';
+import { fresh } from './fresh';
 
 /** One node's bus, with the history store its room messages come from. */
 export interface BusNode {
@@ -44,9 +45,6 @@ export class RecordingListener implements BusListener {
   }
 }
 
-let names = 0;
-/** A room, user or session name no other test (or earlier run against a shared server) has used. */
-export const fresh = (kind: string) => `contract:${kind}.${process.pid}-${Date.now()}-${++names}`;
 /** Every byte value, the payload separator `|` included, and invalid UTF-8. */
 export const ALL_BYTES = Buffer.from([...Array.from({ length: 256 }, (_, i) => i), 0x7c, 0xff, 0xfe, 0x7c]);
 

@@ -1,6 +1,7 @@
 import { InMemoryBus } from '../../src/bus/in-memory.bus';
 import { InMemoryHistoryStore } from '../../src/history/in-memory-history.store';
-import { ALL_BYTES, BusNodeFactory, describeBusContract, fresh, listeningNode } from './bus.contract';
+import { ALL_BYTES, BusNodeFactory, describeBusContract, listeningNode } from './bus.contract';
+import { fresh } from './fresh';
 
 const memoryNode: BusNodeFactory = async (nodeId) => {
   const logged: string[] = [];

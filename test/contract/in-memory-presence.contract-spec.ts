@@ -1,5 +1,6 @@
 import { InMemoryPresenceStore } from '../../src/cluster/in-memory-presence.store';
-import { describePresenceStoreContract, fresh, presenceNode, PresenceStoreFactory } from './presence-store.contract';
+import { fresh } from './fresh';
+import { describePresenceStoreContract, presenceNode, PresenceStoreFactory } from './presence-store.contract';
 
 const memory: PresenceStoreFactory = async (registry, nodeId) => new InMemoryPresenceStore(registry, nodeId);
 

@@ -4,13 +4,11 @@ import { PresenceStore, SessionRecord } from '../../src/cluster/presence-store';
 import { ConnectionRegistry } from '../../src/registry/connection-registry.service';
 import { Session } from '../../src/registry/session';
 import type { TokenBucket } from '../../src/registry/token-bucket';
+import { fresh } from './fresh';
 
 /** A store for a node whose registry the caller keeps in step, as the gateway does. */
 export type PresenceStoreFactory = (registry: ConnectionRegistry, nodeId: string) => Promise<PresenceStore>;
 
-let names = 0;
-/** A name no other test (or earlier run against a shared server) has used. */
-export const fresh = (kind: string) => `${kind}-${process.pid}-${Date.now()}-${++names}`;
 
 /** A node as the gateway drives it: the registry first, then the store (awaited here). */
 export async function presenceNode(factory: PresenceStoreFactory, nodeId = fresh('node')) {

@@ -1,7 +1,8 @@
 import { RedisBus } from '../../src/bus/redis.bus';
 import { RedisHistoryStore } from '../../src/history/redis-history.store';
 import { waitFor, waitForAsync } from '../support/wait-for';
-import { ALL_BYTES, BusNodeFactory, describeBusContract, fresh, listeningNode } from './bus.contract';
+import { ALL_BYTES, BusNodeFactory, describeBusContract, listeningNode } from './bus.contract';
+import { fresh } from './fresh';
 import { redisFixture } from './redis-fixture';
 
 const redis = redisFixture();

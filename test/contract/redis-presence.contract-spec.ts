@@ -1,7 +1,8 @@
 import { NodeStatsSnapshot } from '../../src/cluster/presence-store';
 import { RedisPresenceStore } from '../../src/cluster/redis-presence.store';
 import { waitFor } from '../support/wait-for';
-import { describePresenceStoreContract, fresh, presenceNode, PresenceStoreFactory } from './presence-store.contract';
+import { fresh } from './fresh';
+import { describePresenceStoreContract, presenceNode, PresenceStoreFactory } from './presence-store.contract';
 import { redisFixture } from './redis-fixture';
 
 const redis = redisFixture();

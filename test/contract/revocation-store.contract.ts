@@ -1,6 +1,7 @@
 import type { Revocation } from '../../src/revocation/revocation-list.service';
 import { RevocationStore } from '../../src/revocation/revocation-store';
 import { waitFor } from '../support/wait-for';
+import { fresh } from './fresh';
 
 /**
  * The RevocationStore contract (see revocation-store.ts), checked against every implementation:
@@ -15,9 +16,6 @@ import { waitFor } from '../support/wait-for';
  */
 export function describeRevocationStoreContract(name: string, open: () => Promise<RevocationStore>): void {
   describe(`RevocationStore contract: ${name}`, () => {
-    let keys = 0;
-    /** A user or token id no other test (or earlier run against a shared server) has used. */
-    const fresh = (kind: string) => `rev-${kind}-${process.pid}-${Date.now()}-${++keys}`;
     /** What the store lists about these users and token ids (a shared server holds other tests' too). */
     const activeFor = async (store: RevocationStore, ...ids: string[]) => (await store.active()).filter((r) => ids.includes(r.userId ?? r.jti ?? ''));
     const inAMinute = () => Date.now() + 60_000;

@@ -1,6 +1,7 @@
 import { MAX_TICKETS_PER_USER, TicketLimitError, TicketStore } from '../../src/auth/ticket-store';
 import type { Identity } from '../../src/auth/token-verifier';
 import { waitFor } from '../support/wait-for';
+import { fresh } from './fresh';
 
 /**
  * The TicketStore contract (see ticket-store.ts), checked against every implementation:
@@ -16,9 +17,7 @@ import { waitFor } from '../support/wait-for';
  */
 export function describeTicketStoreContract(name: string, open: () => Promise<TicketStore>): void {
   describe(`TicketStore contract: ${name}`, () => {
-    let users = 0;
-    /** A user no other test (or earlier run against a shared server) has used. */
-    const freshUser = () => `ticket-user-${process.pid}-${Date.now()}-${++users}`;
+    const freshUser = () => fresh('user');
     const identity = (userId = freshUser(), exp = Math.floor(Date.now() / 1000) + 3600): Identity => ({ userId, rooms: ['public:*'], exp, jti: `jti-${userId}` });
     const fill = async (store: TicketStore, who: Identity, ttlMs = 30_000) => {
       const tickets: string[] = [];
