@@ -1,26 +1,33 @@
 import { randomBytes } from 'node:crypto';
 import type { RedisClients } from '../redis/redis-clients';
-import { TicketLimitError, TicketStore, TicketStoreUnavailableError } from './ticket-store';
+import { MAX_TICKETS_PER_USER, TicketLimitError, TicketStore, TicketStoreUnavailableError } from './ticket-store';
 import type { Identity } from './token-verifier';
 
-/** Issues for one user within TICKET_TTL_MS: a window counter, not decremented by redeem(). */
-export const MAX_TICKETS_PER_USER_WINDOW = 32;
-
 /**
- * KEYS: ticket key, the user's window counter. ARGV: identity JSON, ttl ms, per-user cap.
- * Counts the issue in the user's window (which lasts as long as the newest ticket) and stores the
- * ticket, or refuses (0) without storing when the window is full.
+ * KEYS: ticket key, the user's outstanding tickets (zset ticket -> expiry, on Redis's clock).
+ * ARGV: identity JSON, ttl ms, per-user cap, ticket. Forgets the user's expired tickets, then
+ * stores the ticket, or refuses (0) without storing or counting when the user holds the cap.
  */
 const ISSUE = `
-local n = redis.call('INCR', KEYS[2])
-if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[2], ARGV[2]) end
-if n > tonumber(ARGV[3]) then return 0 end
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[3]) then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), ARGV[4])
+if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[2], ARGV[2]) end
 return 1`;
+
+/** KEYS: ticket key. ARGV: ticket. Takes the ticket (single use) and frees its slot in the user's cap. */
+const REDEEM = `
+local value = redis.call('GETDEL', KEYS[1])
+if value then redis.call('ZREM', 'rg:tko:' .. cjson.decode(value).userId, ARGV[1]) end
+return value`;
 
 /**
  * Tickets shared by every node: one issued by node A is redeemed on node B (no sticky sessions
  * behind Nginx). A ticket is a key that expires by itself; GETDEL makes it single-use across nodes.
+ * Each user's unredeemed tickets are listed (rg:tko:<user>) for the per-user cap.
  */
 export class RedisTicketStore implements TicketStore {
   constructor(private readonly redis: RedisClients) {}
@@ -31,14 +38,14 @@ export class RedisTicketStore implements TicketStore {
     const px = Math.min(ttlMs, identity.exp * 1000 - Date.now());
     if (px <= 0) return ticket; // redeem() will not know it: the same answer as for an expired one
     const stored = await this.unavailableOnFailure(
-      this.redis.command.eval(ISSUE, 2, `rg:tk:${ticket}`, `rg:tku:${identity.userId}`, JSON.stringify(identity), px, MAX_TICKETS_PER_USER_WINDOW),
+      this.redis.command.eval(ISSUE, 2, `rg:tk:${ticket}`, `rg:tko:${identity.userId}`, JSON.stringify(identity), px, MAX_TICKETS_PER_USER, ticket),
     );
     if (stored !== 1) throw new TicketLimitError('user');
     return ticket;
   }
 
   async redeem(ticket: string): Promise<Identity | undefined> {
-    const value = await this.unavailableOnFailure(this.redis.command.getdel(`rg:tk:${ticket}`));
+    const value = (await this.unavailableOnFailure(this.redis.command.eval(REDEEM, 1, `rg:tk:${ticket}`, ticket))) as string | null;
     return value ? (JSON.parse(value) as Identity) : undefined;
   }
 

@@ -15,7 +15,7 @@ import { RedisBus } from './redis.bus';
       provide: BUS,
       useFactory: (config: AppConfig, redis: RedisClients | undefined, logger: PinoLogger) => {
         logger.setContext('Bus');
-        return redis ? new RedisBus(redis, config.nodeId, logger) : new InMemoryBus();
+        return redis ? new RedisBus(redis, config.nodeId, logger) : new InMemoryBus(config.nodeId, logger);
       },
       inject: [APP_CONFIG, REDIS, PinoLogger],
     },

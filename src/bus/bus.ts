@@ -26,6 +26,20 @@ export type ControlHandler = (message: ControlMessage) => void;
  * Cross-node delivery. Every frame goes through the bus, the sender's own node included, so each
  * node delivers it once and all nodes see a room in the same order. Implementations: in memory
  * (one node) and Redis pub/sub (at most once: BusDelivery detects gaps through offsets).
+ *
+ * Both buses: roomEvent, toUser and toAll reach the listener of every node, the sender's included,
+ * with the frame byte for byte (any bytes, `|` included) and `exceptSessionId` as given (undefined
+ * when not given); kick reaches only node `nodeId`'s listener (no other node: nowhere); a stored
+ * message reaches every listener's roomMessage with its offset, epoch and frame, in offset order;
+ * control reaches every control handler of every node, as the same JSON value; a handler that
+ * throws keeps the message from no other handler and is logged, never thrown to the sender.
+ * Where they differ, by nature:
+ * - In memory, delivery happens within the call, before its promise resolves, and is never lost.
+ *   On Redis it arrives later, at most once: what is published while a node is disconnected is
+ *   lost to it (then its listener's resubscribed() is called), and a publish while Redis is
+ *   unreachable rejects.
+ * - On Redis a stored message is published by RedisHistoryStore's append script, so messageStored
+ *   does nothing: the Redis bus delivers room messages only with the Redis history store.
  */
 export interface Bus {
   listen(listener: BusListener): void;

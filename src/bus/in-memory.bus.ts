@@ -7,6 +7,11 @@ export class InMemoryBus implements Bus {
   private listener?: BusListener;
   private readonly handlers = new ControlHandlers();
 
+  constructor(
+    private readonly nodeId: string,
+    private readonly logger: { error(context: object, message: string): void },
+  ) {}
+
   listen(listener: BusListener): void {
     this.listener = listener;
   }
@@ -27,12 +32,18 @@ export class InMemoryBus implements Bus {
     this.listener?.allFrame(frame);
   }
 
-  async kick(_nodeId: string, sessionId: string): Promise<void> {
-    this.listener?.kick(sessionId);
+  /** There is no other node: a kick for one goes nowhere, as on Redis when that node is gone. */
+  async kick(nodeId: string, sessionId: string): Promise<void> {
+    if (nodeId === this.nodeId) this.listener?.kick(sessionId);
   }
 
+  /** A handler that throws is logged, as RedisBus does: the sender's call does not fail for it. */
   async control(message: ControlMessage): Promise<void> {
-    this.handlers.dispatch(message);
+    try {
+      this.handlers.dispatch(message);
+    } catch (err) {
+      this.logger.error({ err }, 'bus: a control handler failed');
+    }
   }
 
   onControl(handler: ControlHandler): void {

@@ -22,6 +22,8 @@ export class RedisBus implements Bus {
   listen(listener: BusListener): void {
     this.listener = listener;
     const sub = this.redis.subscriber;
+    // Already connected: the next 'ready' is a reconnection, so it must be reported.
+    this.subscribedOnce = sub.status === 'ready';
     sub.on('pmessageBuffer', (_pattern: Buffer, channel: Buffer, payload: Buffer) => this.safely(channel, payload));
     sub.on('messageBuffer', (channel: Buffer, payload: Buffer) => this.safely(channel, payload));
     sub.on('ready', () => {

@@ -80,7 +80,7 @@ export function sessionRecord(s: Session, nodeId: string): SessionRecord {
     connectedAt: s.connectedAt,
     remoteAddress: s.remoteAddress,
     tokenId: s.tokenId,
-    rooms: [...s.rooms],
+    rooms: [...s.rooms].sort(),
     lastActivityAt: s.lastActivityAt,
     seq: s.seq,
   };

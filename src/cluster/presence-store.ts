@@ -10,6 +10,7 @@ export interface SessionRecord {
   remoteAddress: string;
   /** The token's `jti`, when it had one. */
   tokenId?: string;
+  /** By name. */
   rooms: string[];
   /** On another node: as of that node's last liveness refresh (NODE_TTL_MS / 3). */
   lastActivityAt: number;
@@ -80,6 +81,17 @@ export interface NodeStatsSnapshot {
  * registry; the Redis store is cluster-wide: each node refreshes its liveness, and the sessions of
  * a node that stops refreshing (killed with -9) are removed by the others within NODE_TTL_MS plus
  * one refresh period, with presence.leave announced for each of their rooms.
+ *
+ * Callers keep the registry and the store in step: registry.add then connected(), registry.join
+ * then joined(), registry.leave then left(), registry.remove then disconnected(). Both stores then
+ * answer the same: a connected session is found by session(), nodeOf(), sessions(), locate() and
+ * counted by countForUser(), sessionCount() and totals(); its rooms list it in members(), count it
+ * in roomSize() and appear in rooms(); leaving or disconnecting takes it out of all of them, and a
+ * room or user with no session left is no longer listed or counted. Member lists have no order.
+ * Where they differ, by nature: seq is this node's registration order in memory and the cluster's
+ * connection order on Redis; in memory lastActivityAt is live, on Redis as of the last liveness
+ * refresh; nodeStats() is [] in memory; only the Redis store sees other nodes' sessions and can
+ * fail (its calls reject while Redis is unreachable).
  */
 export interface PresenceStore {
   connected(session: Session): Promise<void>;

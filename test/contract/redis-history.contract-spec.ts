@@ -1,36 +1,25 @@
 import { RedisHistoryStore } from '../../src/history/redis-history.store';
-import { RedisClients } from '../../src/redis/redis-clients';
-import { RedisServer, startRedis } from '../support/redis-server';
+import { waitFor } from '../support/wait-for';
 import { describeHistoryStoreContract } from './history-store.contract';
+import { redisFixture } from './redis-fixture';
 
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(() => redis.stop());
-
-const connected = async (clients: RedisClients) => {
-  while (!clients.ready) await new Promise((resolve) => setTimeout(resolve, 10));
-};
+const redis = redisFixture();
 
 describeHistoryStoreContract('Redis', async (limits) => {
-  const clients = new RedisClients(redis.url);
-  await connected(clients);
-  return { store: new RedisHistoryStore(clients, limits), close: () => clients.close() };
+  const clients = await redis.connect();
+  return { store: new RedisHistoryStore(clients, limits), close: async () => undefined };
 });
 
 describe('RedisHistoryStore when Redis loses its data', () => {
   it('starts a new epoch, so recovery answers null instead of a silent gap', async () => {
-    const clients = new RedisClients(redis.url);
-    await connected(clients);
+    const clients = await redis.connect();
     const store = new RedisHistoryStore(clients, { sizePerRoom: 10, ttlMs: 60_000, maxBytes: 1 << 20 });
     const { data } = await store.append('restart', { room: 'restart', messageId: '1', from: 'a', body: 1, ts: 0 });
-    await redis.restart();
-    await connected(clients);
+    await redis.server().restart();
+    await waitFor(() => clients.ready, 5000);
     const after = await store.position('restart');
     expect(after.epoch).not.toBe(data.epoch);
     expect(after.offset).toBe(0);
     expect(await store.since('restart', { offset: data.offset, epoch: data.epoch })).toBeNull();
-    await clients.close();
   }, 20000);
 });

@@ -1,0 +1,4 @@
+import { InMemoryRevocationStore } from '../../src/revocation/revocation-store';
+import { describeRevocationStoreContract } from './revocation-store.contract';
+
+describeRevocationStoreContract('in memory', async () => new InMemoryRevocationStore());
