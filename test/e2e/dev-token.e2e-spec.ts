@@ -17,7 +17,8 @@ describe('the dev token endpoint', () => {
     ['no key is configured', { JWT_SECRET: '' }],
     ['DEV_TOKENS=true is set next to a key', { DEV_TOKENS: 'true' }],
   ])('mints working tokens when %s, and warns at start', async (_name, env) => {
-    const server = await startServerProcess({ NODE_ENV: '', ...env });
+    // JSON logs (development would print pretty lines): the warning is read by its level.
+    const server = await startServerProcess({ NODE_ENV: '', LOG_FORMAT: 'json', ...env });
     const response = await fetch(`http://127.0.0.1:${server.port}/dev/token?user=dora`);
     expect(response.status).toBe(200);
     const { token } = (await response.json()) as { token: string };
