@@ -3,7 +3,7 @@ import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiPayloadTooLargeResponse } from '@nestjs/swagger';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { BUS, Bus } from '../bus/bus';
-import { PRESENCE_STORE, PresenceStore } from '../cluster/presence-store';
+import { PRESENCE_STORE, PresenceStore } from '../presence/presence-store';
 import { BroadcastData, encodeFrame, ServerMessageType, SYSTEM_SENDER } from '../protocol';
 import { AdminActor, AdminApi, ApiValidationResponse } from './admin-api.decorator';
 import { ErrorView } from './dto/error.dto';

@@ -2,8 +2,8 @@ import { Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Qu
 import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { BUS, Bus } from '../bus/bus';
-import { PRESENCE_STORE, PresenceStore, SessionLocation, SessionRecord } from '../cluster/presence-store';
-import { sessionRecord } from '../cluster/in-memory-presence.store';
+import { PRESENCE_STORE, PresenceStore, SessionLocation, SessionRecord } from '../presence/presence-store';
+import { sessionRecord } from '../presence/presence-store.memory';
 import { APP_CONFIG, AppConfig } from '../config';
 import { OutboundService } from '../delivery/outbound.service';
 import { CloseCode } from '../protocol';

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Inject, Post, ServiceUnavailableException } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiPayloadTooLargeResponse, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import { PRESENCE_STORE, PresenceStore } from '../cluster/presence-store';
+import { PRESENCE_STORE, PresenceStore } from '../presence/presence-store';
 import { ConnectionRegistry } from '../registry/connection-registry.service';
 import { Revocations } from '../revocation/revocations.service';
 import { AdminActor, AdminApi, ApiValidationResponse } from './admin-api.decorator';

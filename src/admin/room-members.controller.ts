@@ -2,7 +2,7 @@ import { Controller, Delete, Inject, Injectable, NotFoundException, OnModuleInit
 import { ApiNotFoundResponse, ApiOkResponse, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { BUS, Bus } from '../bus/bus';
-import { PRESENCE_STORE, PresenceStore } from '../cluster/presence-store';
+import { PRESENCE_STORE, PresenceStore } from '../presence/presence-store';
 import { RoomSubscriptions } from '../messaging/room-subscriptions.service';
 import { ConnectionRegistry } from '../registry/connection-registry.service';
 import { AdminActor, AdminApi, ApiValidationResponse } from './admin-api.decorator';

@@ -2,10 +2,10 @@ import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post
 import { ApiNotFoundResponse, ApiOkResponse, ApiPayloadTooLargeResponse, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { HISTORY_STORE, HistoryStore } from '../history/history-store';
-import { PresenceService } from '../messaging/presence.service';
+import { PresenceService } from '../presence/presence.service';
 import { RoomPublisher } from '../messaging/room-publisher.service';
 import { SYSTEM_SENDER } from '../protocol';
-import { PRESENCE_STORE, PresenceStore } from '../cluster/presence-store';
+import { PRESENCE_STORE, PresenceStore } from '../presence/presence-store';
 import { AdminActor, AdminApi, ApiValidationResponse } from './admin-api.decorator';
 import { PAGE_LIMIT_DEFAULT } from './dto/connection.dto';
 import { ErrorView } from './dto/error.dto';

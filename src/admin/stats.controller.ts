@@ -2,7 +2,7 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { NodeStats } from '../cluster/node-stats.service';
-import { PRESENCE_STORE, PresenceStore } from '../cluster/presence-store';
+import { PRESENCE_STORE, PresenceStore } from '../presence/presence-store';
 import { AdminApi } from './admin-api.decorator';
 import { ErrorView } from './dto/error.dto';
 import { NodeStatsView, StatsView } from './dto/stats.dto';

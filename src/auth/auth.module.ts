@@ -3,7 +3,7 @@ import { AuthHandler } from '../messaging/handlers/auth.handler';
 import { AddressConnections } from './address-connections';
 import { REDIS } from '../redis/redis.module';
 import { RedisClients } from '../redis/redis-clients';
-import { RedisTicketStore } from './redis-ticket.store';
+import { RedisTicketStore } from './ticket-store.redis';
 import { InMemoryTicketStore, TICKET_STORE } from './ticket-store';
 import { TicketController } from './ticket.controller';
 import { TokenExpiryService } from './token-expiry.service';

@@ -4,8 +4,8 @@ import { APP_CONFIG, AppConfig } from '../config';
 import { RedisClients } from '../redis/redis-clients';
 import { REDIS } from '../redis/redis.module';
 import { BUS } from './bus';
-import { InMemoryBus } from './in-memory.bus';
-import { RedisBus } from './redis.bus';
+import { InMemoryBus } from './bus.memory';
+import { RedisBus } from './bus.redis';
 
 /** Chooses the bus at start: Redis pub/sub when REDIS_URL is set, else in memory. */
 @Global()

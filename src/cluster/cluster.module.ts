@@ -3,11 +3,11 @@ import { APP_CONFIG, AppConfig } from '../config';
 import { RedisClients } from '../redis/redis-clients';
 import { REDIS } from '../redis/redis.module';
 import { ConnectionRegistry } from '../registry/connection-registry.service';
-import { InMemoryPresenceStore } from './in-memory-presence.store';
+import { InMemoryPresenceStore } from '../presence/presence-store.memory';
 import { NodeLiveness } from './node-liveness.service';
 import { NodeStats } from './node-stats.service';
-import { PRESENCE_STORE } from './presence-store';
-import { RedisPresenceStore } from './redis-presence.store';
+import { PRESENCE_STORE } from '../presence/presence-store';
+import { RedisPresenceStore } from '../presence/presence-store.redis';
 
 /** Presence, the session directory and node stats: cluster-wide on Redis, else this node's registry. */
 @Global()

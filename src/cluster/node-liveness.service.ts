@@ -7,8 +7,8 @@ import { LifecycleEvents } from '../lifecycle/lifecycle-events.service';
 import { encodeFrame, PresenceEventData, ServerMessageType } from '../protocol';
 import { ConnectionRegistry } from '../registry/connection-registry.service';
 import { NodeStats } from './node-stats.service';
-import { announcesPresence, PRESENCE_STORE, PresenceStore } from './presence-store';
-import { ReapedSession, RedisPresenceStore } from './redis-presence.store';
+import { announcesPresence, PRESENCE_STORE, PresenceStore } from '../presence/presence-store';
+import { ReapedSession, RedisPresenceStore } from '../presence/presence-store.redis';
 
 /** The close code webhooks report for the sessions of a dead node: no close frame was ever sent. */
 export const DEAD_NODE_CLOSE_CODE = 1006;

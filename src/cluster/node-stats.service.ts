@@ -3,7 +3,7 @@ import { APP_CONFIG, AppConfig } from '../config';
 import { GatewayMetrics } from '../metrics/gateway.metrics';
 import { TrafficMetrics } from '../metrics/traffic.metrics';
 import { ConnectionRegistry } from '../registry/connection-registry.service';
-import type { NodeStatsSnapshot } from './presence-store';
+import type { NodeStatsSnapshot } from '../presence/presence-store';
 
 /** This node's counts, as GET /admin/stats shows them and as the node reports them to the cluster. */
 @Injectable()

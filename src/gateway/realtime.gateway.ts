@@ -12,7 +12,7 @@ import { OutboundService } from '../delivery/outbound.service';
 import { HeartbeatService } from '../heartbeat/heartbeat.service';
 import { LifecycleEvents } from '../lifecycle/lifecycle-events.service';
 import { LogLimiter } from '../logging/log-limiter';
-import { PresenceService } from '../messaging/presence.service';
+import { PresenceService } from '../presence/presence.service';
 import { GatewayMetrics } from '../metrics/gateway.metrics';
 import { CloseCode, ServerMessageType, WelcomeData } from '../protocol';
 import { ConnectionRegistry } from '../registry/connection-registry.service';

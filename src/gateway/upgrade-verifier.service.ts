@@ -5,7 +5,7 @@ import { OriginPolicy } from '../auth/origin-policy';
 import { TICKET_STORE, TicketStore, TicketStoreUnavailableError } from '../auth/ticket-store';
 import { TokenExpiryService } from '../auth/token-expiry.service';
 import { Identity, InvalidTokenError, TokenVerifier } from '../auth/token-verifier';
-import { PRESENCE_STORE, PresenceStore } from '../cluster/presence-store';
+import { PRESENCE_STORE, PresenceStore } from '../presence/presence-store';
 import { APP_CONFIG, AppConfig } from '../config';
 import { ConnectionRegistry } from '../registry/connection-registry.service';
 import { RevocationList } from '../revocation/revocation-list.service';

@@ -3,8 +3,8 @@ import { APP_CONFIG, AppConfig } from '../config';
 import { RedisClients } from '../redis/redis-clients';
 import { REDIS } from '../redis/redis.module';
 import { HISTORY_STORE, HistoryStore } from './history-store';
-import { InMemoryHistoryStore } from './in-memory-history.store';
-import { RedisHistoryStore } from './redis-history.store';
+import { InMemoryHistoryStore } from './history-store.memory';
+import { RedisHistoryStore } from './history-store.redis';
 
 /** Expired messages are dropped on access too; this sweep returns the memory of idle rooms. */
 @Injectable()

@@ -5,7 +5,7 @@ import { DirectHandler } from './handlers/direct.handler';
 import { PingHandler } from './handlers/ping.handler';
 import { PresenceHandler } from './handlers/presence.handler';
 import { RoomHandler } from './handlers/room.handler';
-import { PresenceService } from './presence.service';
+import { PresenceService } from '../presence/presence.service';
 import { RoomPublisher } from './room-publisher.service';
 import { RoomSubscriptions } from './room-subscriptions.service';
 

@@ -7,7 +7,7 @@ import { JoinAck, StreamPosition } from '../protocol';
 import { ConnectionRegistry } from '../registry/connection-registry.service';
 import { PendingFrame, Session } from '../registry/session';
 import { fromStore } from './store-access';
-import { PresenceService } from './presence.service';
+import { PresenceService } from '../presence/presence.service';
 
 /**
  * Joins and leaves, with recovery. A join holds the room's live frames while history is read

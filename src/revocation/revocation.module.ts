@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { RedisClients } from '../redis/redis-clients';
 import { REDIS } from '../redis/redis.module';
-import { RedisRevocationStore } from './redis-revocation.store';
+import { RedisRevocationStore } from './revocation-store.redis';
 import { RevocationList } from './revocation-list.service';
 import { InMemoryRevocationStore, REVOCATION_STORE } from './revocation-store';
 import { Revocations } from './revocations.service';

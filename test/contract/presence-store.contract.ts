@@ -1,6 +1,6 @@
 import type { WebSocket } from 'ws';
 import type { RoomPermissions } from '../../src/auth/room-permissions';
-import { PresenceStore, SessionRecord } from '../../src/cluster/presence-store';
+import { PresenceStore, SessionRecord } from '../../src/presence/presence-store';
 import { ConnectionRegistry } from '../../src/registry/connection-registry.service';
 import { Session } from '../../src/registry/session';
 import type { TokenBucket } from '../../src/registry/token-bucket';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { BUS, Bus } from '../../bus/bus';
-import { PRESENCE_STORE, PresenceStore } from '../../cluster/presence-store';
+import { PRESENCE_STORE, PresenceStore } from '../../presence/presence-store';
 import { ClientMessageType, DirectAck, DirectMessageData, encodeFrame, ServerMessageType } from '../../protocol';
 import { Session } from '../../registry/session';
 import { DirectSendDto } from '../dto/direct-send.dto';

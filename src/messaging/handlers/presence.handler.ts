@@ -4,7 +4,7 @@ import { Session } from '../../registry/session';
 import { RoomDto } from '../dto/room.dto';
 import { MessageHandler } from '../message-handler.decorator';
 import { fromStore } from '../store-access';
-import { PresenceService } from '../presence.service';
+import { PresenceService } from '../../presence/presence.service';
 import { assertRoomAccess } from '../room-access';
 
 @Injectable()

@@ -1,4 +1,4 @@
-import { InMemoryPresenceStore } from '../../src/cluster/in-memory-presence.store';
+import { InMemoryPresenceStore } from '../../src/presence/presence-store.memory';
 import { fresh } from './fresh';
 import { describePresenceStoreContract, presenceNode, PresenceStoreFactory } from './presence-store.contract';
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { BUS, Bus } from '../bus/bus';
-import { announcesPresence, PRESENCE_STORE, PresenceStore } from '../cluster/presence-store';
+import { announcesPresence, PRESENCE_STORE, PresenceStore } from './presence-store';
 import { APP_CONFIG, AppConfig } from '../config';
 import { encodeFrame, PresenceEventData, PresenceMember, ServerMessageType } from '../protocol';
 import { Session } from '../registry/session';

@@ -1,5 +1,5 @@
-import { NodeStatsSnapshot } from '../../src/cluster/presence-store';
-import { RedisPresenceStore } from '../../src/cluster/redis-presence.store';
+import { NodeStatsSnapshot } from '../../src/presence/presence-store';
+import { RedisPresenceStore } from '../../src/presence/presence-store.redis';
 import { waitFor } from '../support/wait-for';
 import { fresh } from './fresh';
 import { describePresenceStoreContract, presenceNode, PresenceStoreFactory } from './presence-store.contract';

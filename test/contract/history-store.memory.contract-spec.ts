@@ -1,4 +1,4 @@
-import { InMemoryHistoryStore } from '../../src/history/in-memory-history.store';
+import { InMemoryHistoryStore } from '../../src/history/history-store.memory';
 import { describeHistoryStoreContract } from './history-store.contract';
 
 describeHistoryStoreContract('in memory', async (limits) => ({ store: new InMemoryHistoryStore(limits), close: async () => undefined }));

@@ -1,4 +1,4 @@
-import { RedisRevocationStore } from '../../src/revocation/redis-revocation.store';
+import { RedisRevocationStore } from '../../src/revocation/revocation-store.redis';
 import { redisFixture } from './redis-fixture';
 import { describeRevocationStoreContract } from './revocation-store.contract';
 

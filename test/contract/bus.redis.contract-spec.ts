@@ -1,5 +1,5 @@
-import { RedisBus } from '../../src/bus/redis.bus';
-import { RedisHistoryStore } from '../../src/history/redis-history.store';
+import { RedisBus } from '../../src/bus/bus.redis';
+import { RedisHistoryStore } from '../../src/history/history-store.redis';
 import { waitFor, waitForAsync } from '../support/wait-for';
 import { ALL_BYTES, BusNodeFactory, describeBusContract, listeningNode } from './bus.contract';
 import { fresh } from './fresh';

@@ -2,7 +2,7 @@ import { PresenceMember } from '../protocol';
 import type { RedisClients } from '../redis/redis-clients';
 import type { Session } from '../registry/session';
 import { DirectoryTotals, NodeStatsSnapshot, PresenceStore, RoomCountPage, SessionLocation, SessionQuery, SessionRecord, SessionRecordPage } from './presence-store';
-import { CONNECT, DISCONNECT, JOIN, LEAVE, REAP } from './redis-presence.scripts';
+import { CONNECT, DISCONNECT, JOIN, LEAVE, REAP } from './presence-store.lua';
 
 /** What rg:s:rec holds: the parts of a record that do not change. */
 type StoredRecord = Pick<SessionRecord, 'id' | 'userId' | 'nodeId' | 'connectedAt' | 'remoteAddress' | 'tokenId'>;
@@ -16,7 +16,7 @@ export interface ReapedSession {
   node: string;
 }
 
-/** Cluster-wide presence and session directory on Redis (see PresenceStore; keys in redis-presence.scripts.ts). */
+/** Cluster-wide presence and session directory on Redis (see PresenceStore; keys in presence-store.lua.ts). */
 export class RedisPresenceStore implements PresenceStore {
   constructor(
     private readonly redis: RedisClients,

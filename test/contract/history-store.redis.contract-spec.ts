@@ -1,4 +1,4 @@
-import { RedisHistoryStore } from '../../src/history/redis-history.store';
+import { RedisHistoryStore } from '../../src/history/history-store.redis';
 import { waitFor } from '../support/wait-for';
 import { describeHistoryStoreContract } from './history-store.contract';
 import { redisFixture } from './redis-fixture';

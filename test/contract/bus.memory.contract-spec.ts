@@ -1,5 +1,5 @@
-import { InMemoryBus } from '../../src/bus/in-memory.bus';
-import { InMemoryHistoryStore } from '../../src/history/in-memory-history.store';
+import { InMemoryBus } from '../../src/bus/bus.memory';
+import { InMemoryHistoryStore } from '../../src/history/history-store.memory';
 import { ALL_BYTES, BusNodeFactory, describeBusContract, listeningNode } from './bus.contract';
 import { fresh } from './fresh';
 

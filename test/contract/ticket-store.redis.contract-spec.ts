@@ -1,4 +1,4 @@
-import { RedisTicketStore } from '../../src/auth/redis-ticket.store';
+import { RedisTicketStore } from '../../src/auth/ticket-store.redis';
 import { InMemoryTicketStore, TicketStoreUnavailableError } from '../../src/auth/ticket-store';
 import { redisFixture } from './redis-fixture';
 import { describeTicketStoreContract } from './ticket-store.contract';

@@ -3,7 +3,7 @@ import { Channel } from '../bus/bus-codec';
 import { HistoryPage, RoomMessageData, StreamPosition } from '../protocol';
 import type { RedisClients } from '../redis/redis-clients';
 import { HistoryLimits, HistoryStore, NewRoomMessage, roomMessageData, StoredMessage } from './history-store';
-import { APPEND, PAGE, POSITION, SINCE } from './redis-history.scripts';
+import { APPEND, PAGE, POSITION, SINCE } from './history-store.lua';
 
 /** Stream metadata (epoch and offset) outlives the messages, so an idle room keeps its position. */
 const META_TTL_FACTOR = 12;
