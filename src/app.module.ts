@@ -16,6 +16,7 @@ import { loggerOptions } from './logging/logger.options';
 import { LoggingModule } from './logging/logging.module';
 import { prettyLogStream } from './logging/pretty-log-stream';
 import { MetricsModule } from './metrics/metrics.module';
+import { PresenceModule } from './presence/presence.module';
 import { RedisModule } from './redis/redis.module';
 import { RegistryModule } from './registry/registry.module';
 import { RevocationModule } from './revocation/revocation.module';
@@ -38,6 +39,7 @@ export class AppModule {
         RegistryModule,
         RedisModule,
         BusModule,
+        PresenceModule,
         ClusterModule,
         DeliveryModule,
         HistoryModule,

@@ -3,12 +3,12 @@ import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, SignJWT } from 'jose';
 import type { AppConfig, JwtConfig } from '../config';
-import { RevocationList } from '../revocation/revocation-list.service';
+import { RevokedTokens } from '../revocation/revoked-tokens';
 import { AdminJwtVerifier } from './admin-jwt.verifier';
 
 const SECRET = new TextEncoder().encode('s'.repeat(32));
 
-function verifier(jwt: Partial<JwtConfig>, settings: Partial<AppConfig> = { adminRoleClaim: 'roles' }, revocations = new RevocationList()) {
+function verifier(jwt: Partial<JwtConfig>, settings: Partial<AppConfig> = { adminRoleClaim: 'roles' }, revocations = new RevokedTokens()) {
   const config = { jwt: { ephemeral: false, ...jwt }, adminRole: 'admin', ...settings } as AppConfig;
   return new AdminJwtVerifier(config, revocations);
 }
@@ -50,7 +50,7 @@ describe('AdminJwtVerifier', () => {
   });
 
   it('refuses revoked users and token ids', async () => {
-    const revocations = new RevocationList();
+    const revocations = new RevokedTokens();
     const v = verifier({ secret: SECRET }, { adminRoleClaim: 'roles' }, revocations);
     revocations.revoke({ userId: 'mallory', untilMs: Date.now() + 60_000 });
     revocations.revoke({ jti: 'leaked', untilMs: Date.now() + 60_000 });

@@ -3,7 +3,7 @@ import { JWTPayload, RemoteJWKSetOptions } from 'jose';
 import { JWKS_OPTIONS } from '../auth/jwks-keys';
 import { JwtVerification } from '../auth/jwt-verification';
 import { APP_CONFIG, AppConfig } from '../config';
-import { RevocationList } from '../revocation/revocation-list.service';
+import { RevokedTokens } from '../revocation/revoked-tokens';
 
 /** `invalid`: not a token we issued (401). `not-admin`: a valid token without the role (403). */
 export type AdminJwtVerdict = { subject: string } | 'invalid' | 'not-admin';
@@ -19,7 +19,7 @@ export class AdminJwtVerifier {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly revocations: RevocationList,
+    private readonly revocations: RevokedTokens,
     @Optional() @Inject(JWKS_OPTIONS) jwksOptions?: RemoteJWKSetOptions,
   ) {
     this.jwt = new JwtVerification(config.jwt, jwksOptions);

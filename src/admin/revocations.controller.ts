@@ -3,7 +3,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiPayloadTooLargeResponse, ApiServi
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { PRESENCE_STORE, PresenceStore } from '../presence/presence-store';
 import { ConnectionRegistry } from '../registry/connection-registry.service';
-import { Revocations } from '../revocation/revocations.service';
+import { RevocationService } from '../revocation/revocation.service';
 import { AdminActor, AdminApi, ApiValidationResponse } from './admin-api.decorator';
 import { ErrorView } from './dto/error.dto';
 import { RevocationDto, RevocationResult, RevocationView } from './dto/revocation.dto';
@@ -14,7 +14,7 @@ import { DIRECTORY_UNAVAILABLE, storeCall } from './store-call';
 @Controller('admin/revocations')
 export class RevocationsController {
   constructor(
-    private readonly revocations: Revocations,
+    private readonly revocations: RevocationService,
     private readonly registry: ConnectionRegistry,
     @Inject(PRESENCE_STORE) private readonly presence: PresenceStore,
     @InjectPinoLogger(RevocationsController.name) private readonly logger: PinoLogger,

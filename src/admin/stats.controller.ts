@@ -1,7 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import { NodeStats } from '../cluster/node-stats.service';
+import { NodeStatsService } from '../cluster/node-stats.service';
 import { PRESENCE_STORE, PresenceStore } from '../presence/presence-store';
 import { AdminApi } from './admin-api.decorator';
 import { ErrorView } from './dto/error.dto';
@@ -19,7 +19,7 @@ const SUMMED = ['messagesIn', 'messagesOut', 'bytesIn', 'bytesOut'] as const;
 @Controller('admin/stats')
 export class StatsController {
   constructor(
-    private readonly node: NodeStats,
+    private readonly node: NodeStatsService,
     @Inject(PRESENCE_STORE) private readonly presence: PresenceStore,
     @InjectPinoLogger(StatsController.name) private readonly logger: PinoLogger,
   ) {}

@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
 import { AuthHandler } from '../messaging/handlers/auth.handler';
+import { storeProvider } from '../redis/store-provider';
 import { AddressConnections } from './address-connections';
-import { REDIS } from '../redis/redis.module';
-import { RedisClients } from '../redis/redis-clients';
+import { TICKET_STORE, TicketStore } from './ticket-store';
+import { InMemoryTicketStore } from './ticket-store.memory';
 import { RedisTicketStore } from './ticket-store.redis';
-import { InMemoryTicketStore, TICKET_STORE } from './ticket-store';
 import { TicketController } from './ticket.controller';
 import { TokenExpiryService } from './token-expiry.service';
 import { TokenVerifier } from './token-verifier';
@@ -21,11 +21,7 @@ import { TokenVerifier } from './token-verifier';
     AddressConnections,
     AuthHandler,
     // A ticket issued by one node must be redeemable on any other: on Redis in a cluster.
-    {
-      provide: TICKET_STORE,
-      useFactory: (redis?: RedisClients) => (redis ? new RedisTicketStore(redis) : new InMemoryTicketStore()),
-      inject: [{ token: REDIS, optional: true }],
-    },
+    storeProvider<TicketStore>(TICKET_STORE, { memory: () => new InMemoryTicketStore(), redis: (redis) => new RedisTicketStore(redis) }),
   ],
   exports: [TokenVerifier, TokenExpiryService, AddressConnections, TICKET_STORE],
 })

@@ -1,4 +1,5 @@
-import { InMemoryTicketStore, TicketLimitError } from './ticket-store';
+import { InMemoryTicketStore } from './ticket-store.memory';
+import { TicketLimitError } from './ticket-store';
 
 const identity = (userId = 'alice', exp = 2_000_000_000) => ({ userId, rooms: ['public:*'], exp });
 

@@ -1,24 +1,22 @@
 import { Global, Module } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG, AppConfig } from '../config';
-import { RedisClients } from '../redis/redis-clients';
-import { REDIS } from '../redis/redis.module';
-import { BUS } from './bus';
+import { storeProvider } from '../redis/store-provider';
+import { Bus, BUS } from './bus';
 import { InMemoryBus } from './bus.memory';
 import { RedisBus } from './bus.redis';
 
-/** Chooses the bus at start: Redis pub/sub when REDIS_URL is set, else in memory. */
+const named = (logger: PinoLogger) => (logger.setContext('Bus'), logger);
+
+/** Provides the Bus (token BUS): Redis pub/sub when REDIS_URL is set, else in memory. */
 @Global()
 @Module({
   providers: [
-    {
-      provide: BUS,
-      useFactory: (config: AppConfig, redis: RedisClients | undefined, logger: PinoLogger) => {
-        logger.setContext('Bus');
-        return redis ? new RedisBus(redis, config.nodeId, logger) : new InMemoryBus(config.nodeId, logger);
-      },
-      inject: [APP_CONFIG, REDIS, PinoLogger],
-    },
+    storeProvider<Bus, [AppConfig, PinoLogger]>(BUS, {
+      inject: [APP_CONFIG, PinoLogger],
+      memory: (config, logger) => new InMemoryBus(config.nodeId, named(logger)),
+      redis: (redis, config, logger) => new RedisBus(redis, config.nodeId, named(logger)),
+    }),
   ],
   exports: [BUS],
 })

@@ -6,9 +6,8 @@ import { BusDelivery } from '../delivery/bus-delivery.service';
 import { LifecycleEvents } from '../lifecycle/lifecycle-events.service';
 import { encodeFrame, PresenceEventData, ServerMessageType } from '../protocol';
 import { ConnectionRegistry } from '../registry/connection-registry.service';
-import { NodeStats } from './node-stats.service';
-import { announcesPresence, PRESENCE_STORE, PresenceStore } from '../presence/presence-store';
-import { ReapedSession, RedisPresenceStore } from '../presence/presence-store.redis';
+import { NodeStatsService } from './node-stats.service';
+import { announcesPresence, PRESENCE_STORE, PresenceStore, ReapedSession, SharedPresenceStore } from '../presence/presence-store';
 
 /** The close code webhooks report for the sessions of a dead node: no close frame was ever sent. */
 export const DEAD_NODE_CLOSE_CODE = 1006;
@@ -22,7 +21,7 @@ export const DEAD_NODE_CLOSE_CODE = 1006;
  * reconciles this node's rooms with their streams (BusDelivery.reconcile).
  */
 @Injectable()
-export class NodeLiveness implements OnApplicationBootstrap, OnApplicationShutdown {
+export class NodeLivenessService implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
   private activityFlushedAt = 0;
   private listed = false;
@@ -34,13 +33,13 @@ export class NodeLiveness implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly busDelivery: BusDelivery,
     private readonly registry: ConnectionRegistry,
     private readonly lifecycle: LifecycleEvents,
-    private readonly stats: NodeStats,
-    @InjectPinoLogger(NodeLiveness.name) private readonly logger: PinoLogger,
+    private readonly stats: NodeStatsService,
+    @InjectPinoLogger(NodeLivenessService.name) private readonly logger: PinoLogger,
   ) {}
 
   /** Before the node takes connections: report what a previous process with this NODE_ID left behind. */
   async onApplicationBootstrap(): Promise<void> {
-    if (!(this.store instanceof RedisPresenceStore)) return;
+    if (!this.store.sharedAcrossNodes) return;
     const store = this.store;
     await store.whenReady(5000);
     try {
@@ -58,7 +57,7 @@ export class NodeLiveness implements OnApplicationBootstrap, OnApplicationShutdo
     clearInterval(this.timer);
   }
 
-  private async tick(store: RedisPresenceStore): Promise<void> {
+  private async tick(store: SharedPresenceStore): Promise<void> {
     const flushedAt = Date.now();
     const activity: [string, number][] = [];
     for (const s of this.registry.all()) if (s.lastActivityAt > this.activityFlushedAt) activity.push([s.id, s.lastActivityAt]);
@@ -75,7 +74,7 @@ export class NodeLiveness implements OnApplicationBootstrap, OnApplicationShutdo
    * others reaped this node after it stalled past NODE_TTL_MS. Its sessions are still open: put
    * them back in the directory and presence.
    */
-  private async reregister(store: RedisPresenceStore): Promise<void> {
+  private async reregister(store: SharedPresenceStore): Promise<void> {
     const sessions = [...this.registry.all()];
     this.logger.warn({ sessions: sessions.length }, 'cluster: this node was missing from the directory; re-registering its sessions');
     for (const s of sessions) {

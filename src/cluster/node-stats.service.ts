@@ -7,7 +7,7 @@ import type { NodeStatsSnapshot } from '../presence/presence-store';
 
 /** This node's counts, as GET /admin/stats shows them and as the node reports them to the cluster. */
 @Injectable()
-export class NodeStats {
+export class NodeStatsService {
   private readonly startedAt = Date.now();
 
   constructor(

@@ -8,7 +8,7 @@ import { Identity, InvalidTokenError, TokenVerifier } from '../auth/token-verifi
 import { PRESENCE_STORE, PresenceStore } from '../presence/presence-store';
 import { APP_CONFIG, AppConfig } from '../config';
 import { ConnectionRegistry } from '../registry/connection-registry.service';
-import { RevocationList } from '../revocation/revocation-list.service';
+import { RevokedTokens } from '../revocation/revoked-tokens';
 import { DrainService } from './drain.service';
 import { Credential, extractCredential, extractOrigin, remoteAddress } from './upgrade-request';
 
@@ -41,7 +41,7 @@ export class UpgradeVerifier {
     private readonly addresses: AddressConnections,
     private readonly expiry: TokenExpiryService,
     @Inject(TICKET_STORE) private readonly tickets: TicketStore,
-    private readonly revocations: RevocationList,
+    private readonly revocations: RevokedTokens,
     @Inject(PRESENCE_STORE) private readonly presence: PresenceStore,
   ) {
     this.origins = new OriginPolicy(config.allowedOrigins, config.allowNoOrigin);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { encodeFrame, HistoryPage, ServerMessageType, StreamPosition } from '../protocol';
-import { HistoryLimits, HistoryStore, NewRoomMessage, roomMessageData, StoredMessage } from './history-store';
+import { HistoryLimits, LocalHistoryStore, NewRoomMessage, roomMessageData, StoredMessage } from './history-store';
 
 /** Bookkeeping bytes charged per stream, so that empty streams count against the cap too. */
 const STREAM_OVERHEAD_BYTES = 256;
@@ -22,7 +22,8 @@ class Stream {
  * byte cap evicts from its front. Everything is lost on restart, and the new streams get new
  * epochs, so clients are told `recovered: false` instead of missing messages silently.
  */
-export class InMemoryHistoryStore implements HistoryStore {
+export class InMemoryHistoryStore implements LocalHistoryStore {
+  readonly sharedAcrossNodes = false;
   private readonly streams = new Map<string, Stream>();
   private totalBytes = 0;
 
@@ -67,7 +68,6 @@ export class InMemoryHistoryStore implements HistoryStore {
     return { room, offset: stream.offset, epoch: stream.epoch, messages };
   }
 
-  /** Drops expired messages from every stream; the service calls this periodically. */
   expireAll(): void {
     for (const stream of this.streams.values()) this.expire(stream);
   }

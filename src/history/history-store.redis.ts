@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Channel } from '../bus/bus-codec';
 import { HistoryPage, RoomMessageData, StreamPosition } from '../protocol';
 import type { RedisClients } from '../redis/redis-clients';
-import { HistoryLimits, HistoryStore, NewRoomMessage, roomMessageData, StoredMessage } from './history-store';
+import { HistoryLimits, NewRoomMessage, SharedHistoryStore, roomMessageData, StoredMessage } from './history-store';
 import { APPEND, PAGE, POSITION, SINCE } from './history-store.lua';
 
 /** Stream metadata (epoch and offset) outlives the messages, so an idle room keeps its position. */
@@ -18,7 +18,9 @@ type Entry = Buffer; // `<expiresAtMs>|<frame>`
  * publication happen atomically per room: all nodes see a room's messages in offset order. If
  * Redis loses a stream (restart without persistence), the next use creates a new epoch.
  */
-export class RedisHistoryStore implements HistoryStore {
+export class RedisHistoryStore implements SharedHistoryStore {
+  readonly sharedAcrossNodes = true;
+
   constructor(
     private readonly redis: RedisClients,
     private readonly limits: HistoryLimits,

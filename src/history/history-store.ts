@@ -30,7 +30,7 @@ export function roomMessageData(message: NewRoomMessage, offset: number, epoch: 
  *   or null (epoch changed, a message after it expired or was trimmed, or the offset is ahead).
  * - Memory is bounded: per room by size and age, in total by a byte cap.
  */
-export interface HistoryStore {
+interface MessageStreams {
   append(room: string, message: NewRoomMessage): Promise<StoredMessage>;
   /** The current position; a room never seen gets a new stream at offset 0. */
   position(room: string): Promise<StreamPosition>;
@@ -39,6 +39,25 @@ export interface HistoryStore {
   /** Up to `limit` of the newest messages with offset < `before` (all when absent), ascending. */
   page(room: string, limit: number, before?: number): Promise<HistoryPage>;
 }
+
+/**
+ * The streams in this process's memory (one node). An idle stream is never read, so its expired
+ * messages stay until expireAll(), which HistoryModule calls periodically; `bytes` and
+ * `streamCount` are this process's memory, for /metrics.
+ */
+export interface LocalHistoryStore extends MessageStreams {
+  readonly sharedAcrossNodes: false;
+  readonly bytes: number;
+  readonly streamCount: number;
+  expireAll(): void;
+}
+
+/** The streams on Redis, shared by every node: Redis expires messages by itself and holds their memory. */
+export interface SharedHistoryStore extends MessageStreams {
+  readonly sharedAcrossNodes: true;
+}
+
+export type HistoryStore = LocalHistoryStore | SharedHistoryStore;
 
 export const HISTORY_STORE = Symbol('HISTORY_STORE');
 

@@ -1,18 +1,17 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config';
-import { RedisClients } from '../redis/redis-clients';
-import { REDIS } from '../redis/redis.module';
+import { storeProvider } from '../redis/store-provider';
 import { HISTORY_STORE, HistoryStore } from './history-store';
 import { InMemoryHistoryStore } from './history-store.memory';
 import { RedisHistoryStore } from './history-store.redis';
 
 /** Expired messages are dropped on access too; this sweep returns the memory of idle rooms. */
 @Injectable()
-class InMemoryHistoryJanitor implements OnApplicationShutdown {
+class HistorySweeper implements OnApplicationShutdown {
   private readonly timer?: NodeJS.Timeout;
 
   constructor(@Inject(HISTORY_STORE) store: HistoryStore, @Inject(APP_CONFIG) config: AppConfig) {
-    if (!(store instanceof InMemoryHistoryStore)) return;
+    if (store.sharedAcrossNodes) return;
     this.timer = setInterval(() => store.expireAll(), Math.min(config.history.ttlMs, 60_000));
     this.timer.unref();
   }
@@ -26,13 +25,12 @@ class InMemoryHistoryJanitor implements OnApplicationShutdown {
 @Global()
 @Module({
   providers: [
-    {
-      provide: HISTORY_STORE,
-      useFactory: (config: AppConfig, redis?: RedisClients) =>
-        redis ? new RedisHistoryStore(redis, config.history) : new InMemoryHistoryStore(config.history),
-      inject: [APP_CONFIG, { token: REDIS, optional: true }],
-    },
-    InMemoryHistoryJanitor,
+    storeProvider<HistoryStore, [AppConfig]>(HISTORY_STORE, {
+      inject: [APP_CONFIG],
+      memory: (config) => new InMemoryHistoryStore(config.history),
+      redis: (redis, config) => new RedisHistoryStore(redis, config.history),
+    }),
+    HistorySweeper,
   ],
   exports: [HISTORY_STORE],
 })

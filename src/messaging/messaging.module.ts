@@ -5,14 +5,13 @@ import { DirectHandler } from './handlers/direct.handler';
 import { PingHandler } from './handlers/ping.handler';
 import { PresenceHandler } from './handlers/presence.handler';
 import { RoomHandler } from './handlers/room.handler';
-import { PresenceService } from '../presence/presence.service';
 import { RoomPublisher } from './room-publisher.service';
 import { RoomSubscriptions } from './room-subscriptions.service';
 
 /** The built-in message types, and the registry that finds every @MessageHandler in the app. */
 @Module({
   imports: [DiscoveryModule],
-  providers: [HandlerRegistry, PresenceService, RoomPublisher, RoomSubscriptions, PingHandler, RoomHandler, DirectHandler, PresenceHandler],
-  exports: [HandlerRegistry, PresenceService, RoomPublisher, RoomSubscriptions, DirectHandler],
+  providers: [HandlerRegistry, RoomPublisher, RoomSubscriptions, PingHandler, RoomHandler, DirectHandler, PresenceHandler],
+  exports: [HandlerRegistry, RoomPublisher, RoomSubscriptions, DirectHandler],
 })
 export class MessagingModule {}

@@ -1,11 +1,13 @@
 import { PresenceMember } from '../protocol';
 import { ConnectionRegistry } from '../registry/connection-registry.service';
 import { Session } from '../registry/session';
-import { DirectoryTotals, NodeStatsSnapshot, PresenceStore, RoomCountPage, SessionLocation, SessionQuery, SessionRecord, SessionRecordPage } from './presence-store';
+import { DirectoryTotals, NodeStatsSnapshot, LocalPresenceStore, RoomCountPage, SessionLocation, SessionQuery, SessionRecord, SessionRecordPage } from './presence-store';
 import { sessionPage } from './session-page';
 
 /** One node: the registry already knows everything; there is nothing to store. */
-export class InMemoryPresenceStore implements PresenceStore {
+export class InMemoryPresenceStore implements LocalPresenceStore {
+  readonly sharedAcrossNodes = false;
+
   constructor(
     private readonly registry: ConnectionRegistry,
     private readonly nodeId: string,

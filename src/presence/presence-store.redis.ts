@@ -1,7 +1,7 @@
 import { PresenceMember } from '../protocol';
 import type { RedisClients } from '../redis/redis-clients';
 import type { Session } from '../registry/session';
-import { DirectoryTotals, NodeStatsSnapshot, PresenceStore, RoomCountPage, SessionLocation, SessionQuery, SessionRecord, SessionRecordPage } from './presence-store';
+import { DirectoryTotals, NodeStatsSnapshot, ReapedSession, RoomCountPage, SharedPresenceStore, SessionLocation, SessionQuery, SessionRecord, SessionRecordPage } from './presence-store';
 import { CONNECT, DISCONNECT, JOIN, LEAVE, REAP } from './presence-store.lua';
 
 /** What rg:s:rec holds: the parts of a record that do not change. */
@@ -10,14 +10,10 @@ type StoredRecord = Pick<SessionRecord, 'id' | 'userId' | 'nodeId' | 'connectedA
 /** Sessions read per round trip while a filter is applied in memory. */
 const SCAN_BATCH = 500;
 
-/** A session reaped from a dead node, with the rooms it was in. */
-export interface ReapedSession {
-  record: SessionRecord;
-  node: string;
-}
-
 /** Cluster-wide presence and session directory on Redis (see PresenceStore; keys in presence-store.lua.ts). */
-export class RedisPresenceStore implements PresenceStore {
+export class RedisPresenceStore implements SharedPresenceStore {
+  readonly sharedAcrossNodes = true;
+
   constructor(
     private readonly redis: RedisClients,
     private readonly nodeId: string,
@@ -132,11 +128,6 @@ export class RedisPresenceStore implements PresenceStore {
     return reports.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as NodeStatsSnapshot);
   }
 
-  /**
-   * Marks this node alive until now + ttlMs, publishes its stats for as long, and records the last
-   * activity of its sessions that were active since the previous call. Returns false when the node
-   * was not listed: its first call, or Redis lost the directory, or the others reaped this node.
-   */
   async heartbeat(ttlMs: number, stats: NodeStatsSnapshot, activity: [string, number][]): Promise<boolean> {
     const tx = this.redis.command
       .multi()
@@ -149,7 +140,6 @@ export class RedisPresenceStore implements PresenceStore {
     return added === 0;
   }
 
-  /** Removes every node whose liveness expired, and the sessions they held (each reaped once cluster-wide). */
   async reapDeadNodes(): Promise<ReapedSession[]> {
     const dead = await this.redis.command.zrangebyscore('rg:nodes', '-inf', Date.now());
     const reaped: ReapedSession[] = [];
@@ -161,7 +151,6 @@ export class RedisPresenceStore implements PresenceStore {
     return this.redis.whenReady(timeoutMs);
   }
 
-  /** At start: what a previous process with this NODE_ID left (it was killed before the others reaped it). */
   reapOwnLeftovers(): Promise<ReapedSession[]> {
     return this.reap(this.nodeId, true);
   }

@@ -75,6 +75,11 @@ export interface NodeStatsSnapshot {
 }
 
 
+/** A session reaped from a dead node, with the rooms it was in. */
+export interface ReapedSession {
+  record: SessionRecord;
+  node: string;
+}
 
 /**
  * Who is connected and in which rooms, across every node. The in-memory store is this node's
@@ -93,7 +98,7 @@ export interface NodeStatsSnapshot {
  * refresh; nodeStats() is [] in memory; only the Redis store sees other nodes' sessions and can
  * fail (its calls reject while Redis is unreachable).
  */
-export interface PresenceStore {
+interface Directory {
   connected(session: Session): Promise<void>;
   disconnected(session: Session, rooms: string[]): Promise<void>;
   joined(session: Session, room: string): Promise<void>;
@@ -117,6 +122,33 @@ export interface PresenceStore {
   /** What the live nodes last reported (none in memory: the caller has its own). */
   nodeStats(): Promise<NodeStatsSnapshot[]>;
 }
+
+/** This node's registry, read as a directory: nothing to store, nothing to fail, no other node. */
+export interface LocalPresenceStore extends Directory {
+  readonly sharedAcrossNodes: false;
+}
+
+/**
+ * The cluster-wide directory: each node refreshes its liveness through heartbeat() and reaps the
+ * nodes that stopped (NodeLivenessService drives both).
+ */
+export interface SharedPresenceStore extends Directory {
+  readonly sharedAcrossNodes: true;
+  /**
+   * Marks this node alive until now + ttlMs, publishes its stats for as long, and records the last
+   * activity of its sessions that were active since the previous call. Returns false when the node
+   * was not listed: its first call, or the store lost the directory, or the others reaped this node.
+   */
+  heartbeat(ttlMs: number, stats: NodeStatsSnapshot, activity: [string, number][]): Promise<boolean>;
+  /** Removes every node whose liveness expired, and the sessions they held (each reaped once cluster-wide). */
+  reapDeadNodes(): Promise<ReapedSession[]>;
+  /** At start: what a previous process with this NODE_ID left (it was killed before the others reaped it). */
+  reapOwnLeftovers(): Promise<ReapedSession[]>;
+  /** Resolves once the store is reachable, or after `timeoutMs`. */
+  whenReady(timeoutMs: number): Promise<void>;
+}
+
+export type PresenceStore = LocalPresenceStore | SharedPresenceStore;
 
 export const PRESENCE_STORE = Symbol('PRESENCE_STORE');
 

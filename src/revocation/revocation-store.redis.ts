@@ -1,6 +1,5 @@
 import type { RedisClients } from '../redis/redis-clients';
-import type { Revocation } from './revocation-list.service';
-import { RevocationStore } from './revocation-store';
+import { Revocation, RevocationStore } from './revocation-store';
 
 const USERS = 'rg:rev:users';
 const TOKEN_IDS = 'rg:rev:jti';
@@ -19,6 +18,8 @@ return 1
 
 /** Revocations on Redis: one entry per user or token id, gone when its `until` passes. */
 export class RedisRevocationStore implements RevocationStore {
+  readonly sharedAcrossNodes = true;
+
   constructor(private readonly redis: RedisClients) {}
 
   async add({ userId, jti, untilMs }: Revocation): Promise<void> {

@@ -1,7 +1,13 @@
-import { Revocation, RevocationList } from './revocation-list.service';
+/** A revoked user and/or token id. */
+export interface Revocation {
+  userId?: string;
+  jti?: string;
+  /** Milliseconds since the epoch; the revocation ends then. */
+  untilMs: number;
+}
 
 /**
- * Where revocations are kept for every node: each node's RevocationList (the synchronous lookup
+ * Where revocations are kept for every node: each node's RevokedTokens (the synchronous lookup
  * of the upgrade) is filled from it at start and kept in step through the bus, with a periodic
  * re-read to catch a message pub/sub lost.
  *
@@ -12,22 +18,14 @@ import { Revocation, RevocationList } from './revocation-list.service';
  * active() reject while Redis is unreachable; callers keep the revocation on their node).
  */
 export interface RevocationStore {
+  /**
+   * True on Redis: other nodes add to it, so a node re-reads it (a bus message may be lost).
+   * False in memory: only this node adds, and it applied each revocation already.
+   */
+  readonly sharedAcrossNodes: boolean;
   add(revocation: Revocation): Promise<void>;
   /** The revocations in force. */
   active(): Promise<Revocation[]>;
 }
 
 export const REVOCATION_STORE = Symbol('REVOCATION_STORE');
-
-/** One node: nothing to share; the revocations are kept as the node's list keeps them. */
-export class InMemoryRevocationStore implements RevocationStore {
-  private readonly list = new RevocationList();
-
-  async add(revocation: Revocation): Promise<void> {
-    this.list.revoke(revocation);
-  }
-
-  async active(): Promise<Revocation[]> {
-    return this.list.active();
-  }
-}

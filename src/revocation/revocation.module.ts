@@ -1,23 +1,19 @@
 import { Global, Module } from '@nestjs/common';
-import { RedisClients } from '../redis/redis-clients';
-import { REDIS } from '../redis/redis.module';
+import { storeProvider } from '../redis/store-provider';
+import { REVOCATION_STORE, RevocationStore } from './revocation-store';
+import { InMemoryRevocationStore } from './revocation-store.memory';
 import { RedisRevocationStore } from './revocation-store.redis';
-import { RevocationList } from './revocation-list.service';
-import { InMemoryRevocationStore, REVOCATION_STORE } from './revocation-store';
-import { Revocations } from './revocations.service';
+import { RevocationService } from './revocation.service';
+import { RevokedTokens } from './revoked-tokens';
 
-/** Global: the upgrade verifier, the auth handler and the admin API share the one list. Shared on Redis when REDIS_URL is set. */
+/** Global: the upgrade verifier, the auth handler and the admin API share the one RevokedTokens. */
 @Global()
 @Module({
   providers: [
-    RevocationList,
-    {
-      provide: REVOCATION_STORE,
-      useFactory: (redis?: RedisClients) => (redis ? new RedisRevocationStore(redis) : new InMemoryRevocationStore()),
-      inject: [{ token: REDIS, optional: true }],
-    },
-    Revocations,
+    RevokedTokens,
+    storeProvider<RevocationStore>(REVOCATION_STORE, { memory: () => new InMemoryRevocationStore(), redis: (redis) => new RedisRevocationStore(redis) }),
+    RevocationService,
   ],
-  exports: [RevocationList, Revocations],
+  exports: [RevokedTokens, RevocationService],
 })
 export class RevocationModule {}

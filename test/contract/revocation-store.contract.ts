@@ -1,4 +1,4 @@
-import type { Revocation } from '../../src/revocation/revocation-list.service';
+import type { Revocation } from '../../src/revocation/revocation-store';
 import { RevocationStore } from '../../src/revocation/revocation-store';
 import { waitFor } from '../support/wait-for';
 import { fresh } from './fresh';

@@ -1,4 +1,5 @@
-import { InMemoryTicketStore, TicketLimitError } from '../../src/auth/ticket-store';
+import { TicketLimitError } from '../../src/auth/ticket-store';
+import { InMemoryTicketStore } from '../../src/auth/ticket-store.memory';
 import { describeTicketStoreContract } from './ticket-store.contract';
 
 describeTicketStoreContract('in memory', async () => new InMemoryTicketStore());

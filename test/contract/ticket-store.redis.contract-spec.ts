@@ -1,5 +1,6 @@
 import { RedisTicketStore } from '../../src/auth/ticket-store.redis';
-import { InMemoryTicketStore, TicketStoreUnavailableError } from '../../src/auth/ticket-store';
+import { TicketStoreUnavailableError } from '../../src/auth/ticket-store';
+import { InMemoryTicketStore } from '../../src/auth/ticket-store.memory';
 import { redisFixture } from './redis-fixture';
 import { describeTicketStoreContract } from './ticket-store.contract';
 

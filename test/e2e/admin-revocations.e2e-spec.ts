@@ -8,7 +8,7 @@ import { waitFor } from '../support/wait-for';
 type Json = any;
 
 /**
- * The refusals at the upgrade rely on UpgradeVerifier calling RevocationList.isRevoked after the
+ * The refusals at the upgrade rely on UpgradeVerifier calling RevokedTokens.isRevoked after the
  * token verifies (see the README's Admin API section).
  */
 describe('admin API: token revocation', () => {

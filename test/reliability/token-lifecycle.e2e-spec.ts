@@ -1,5 +1,6 @@
-import { InMemoryTicketStore, TICKET_STORE } from '../../src/auth/ticket-store';
-import { RevocationList } from '../../src/revocation/revocation-list.service';
+import { TICKET_STORE } from '../../src/auth/ticket-store';
+import { InMemoryTicketStore } from '../../src/auth/ticket-store.memory';
+import { RevokedTokens } from '../../src/revocation/revoked-tokens';
 import { startServer, TestServer } from '../support/test-app';
 import { mintToken } from '../support/tokens';
 import { connect, TestClient, tryUpgrade } from '../support/ws-client';
@@ -66,7 +67,7 @@ describe('auth.refresh', () => {
     ['a token with other rooms', () => mintToken({ sub: 'r2', rooms: ['*'] }), 'token grants other rooms; reconnect to change them'],
     ['an expired token', () => mintToken({ sub: 'r2', expiresIn: -1 }), 'token expired'],
     ['a token signed with another secret', () => mintToken({ sub: 'r2' }, 'z'.repeat(40)), 'token invalid'],
-    ['a revoked token', () => (server.app.get(RevocationList).revoke({ jti: 'gone', untilMs: Date.now() + 60_000 }), mintToken({ sub: 'r2', jti: 'gone' })), 'token revoked'],
+    ['a revoked token', () => (server.app.get(RevokedTokens).revoke({ jti: 'gone', untilMs: Date.now() + 60_000 }), mintToken({ sub: 'r2', jti: 'gone' })), 'token revoked'],
   ])('refuses %s with FORBIDDEN and still closes at the old exp', async (_name, token, message) => {
     const exp = expIn(1);
     const client = await connect(server.wsUrl, { token: await mintToken({ sub: 'r2', expiresIn: exp - nowS() }) });

@@ -3,7 +3,7 @@ import { msUntilExp, TokenExpiryService } from '../../auth/token-expiry.service'
 import { InvalidTokenError, TokenVerifier } from '../../auth/token-verifier';
 import { AuthRefreshAck, ClientMessageType, ErrorCode } from '../../protocol';
 import { Session } from '../../registry/session';
-import { RevocationList } from '../../revocation/revocation-list.service';
+import { RevokedTokens } from '../../revocation/revoked-tokens';
 import { AuthRefreshDto } from '../dto/auth-refresh.dto';
 import { MessageError } from '../message-error';
 import { MessageHandler } from '../message-handler.decorator';
@@ -23,7 +23,7 @@ export class AuthHandler {
   constructor(
     private readonly tokens: TokenVerifier,
     private readonly expiry: TokenExpiryService,
-    private readonly revocations: RevocationList,
+    private readonly revocations: RevokedTokens,
   ) {}
 
   @MessageHandler(ClientMessageType.AuthRefresh, AuthRefreshDto)

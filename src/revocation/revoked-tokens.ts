@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Revocation } from './revocation-store';
 
 /** What identifies a token: its subject, and its `jti` when it has one. */
 export interface TokenIdentity {
@@ -6,20 +7,13 @@ export interface TokenIdentity {
   jti?: string;
 }
 
-export interface Revocation {
-  userId?: string;
-  jti?: string;
-  /** Milliseconds since the epoch; the revocation ends then. */
-  untilMs: number;
-}
-
 /**
  * Revoked users and token ids, each until a given time: this node's synchronous lookup. The
- * upgrade refuses their tokens while a revocation lasts. Revocations (the service) fills it on
+ * upgrade refuses their tokens while a revocation lasts. RevocationService fills it on
  * every node from the revocation store and the bus, and closes the live sessions.
  */
 @Injectable()
-export class RevocationList {
+export class RevokedTokens {
   private readonly users = new Map<string, number>();
   private readonly tokenIds = new Map<string, number>();
 

@@ -5,29 +5,29 @@ import { APP_CONFIG, AppConfig } from '../config';
 import { OutboundService } from '../delivery/outbound.service';
 import { CloseCode } from '../protocol';
 import { ConnectionRegistry } from '../registry/connection-registry.service';
-import { Revocation, RevocationList } from './revocation-list.service';
-import { InMemoryRevocationStore, REVOCATION_STORE, RevocationStore } from './revocation-store';
+import { Revocation, REVOCATION_STORE, RevocationStore } from './revocation-store';
+import { RevokedTokens } from './revoked-tokens';
 
 export const REVOKED_REASON = 'kicked by an administrator';
 
 /**
- * Revocations on every node. One made on any node is applied there at once, stored (Redis: until
- * its `until`), and announced on the bus: each node adds it to its RevocationList and closes its
+ * Revocations on every node (the service the admin API calls). One made on any node is applied there at once, stored (Redis: until
+ * its `until`), and announced on the bus: each node adds it to its RevokedTokens and closes its
  * matching sessions with 4503. Pub/sub is at most once, so cluster nodes also re-read the store
  * at start and every NODE_TTL_MS / 3.
  */
 @Injectable()
-export class Revocations implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+export class RevocationService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly list: RevocationList,
+    private readonly list: RevokedTokens,
     @Inject(REVOCATION_STORE) private readonly store: RevocationStore,
     @Inject(BUS) private readonly bus: Bus,
     private readonly registry: ConnectionRegistry,
     private readonly outbound: OutboundService,
-    @InjectPinoLogger(Revocations.name) private readonly logger: PinoLogger,
+    @InjectPinoLogger(RevocationService.name) private readonly logger: PinoLogger,
   ) {}
 
   onModuleInit(): void {
@@ -37,7 +37,7 @@ export class Revocations implements OnModuleInit, OnApplicationBootstrap, OnAppl
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.store instanceof InMemoryRevocationStore) return;
+    if (!this.store.sharedAcrossNodes) return;
     const sync = () => this.sync().catch((err: unknown) => this.logger.warn({ err }, 'revocations: could not read the store'));
     await sync();
     this.timer = setInterval(sync, Math.max(100, Math.floor(this.config.nodeTtlMs / 3)));

@@ -1,12 +1,12 @@
-import { RevocationList } from './revocation-list.service';
+import { RevokedTokens } from './revoked-tokens';
 
-describe('RevocationList', () => {
-  let list: RevocationList;
+describe('RevokedTokens', () => {
+  let list: RevokedTokens;
   const setNow = (ms: number) => jest.setSystemTime(ms);
 
   beforeEach(() => {
     jest.useFakeTimers({ now: 1_000 });
-    list = new RevocationList();
+    list = new RevokedTokens();
   });
   afterEach(() => {
     jest.useRealTimers();

@@ -1,0 +1,23 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../config';
+import { storeProvider } from '../redis/store-provider';
+import { ConnectionRegistry } from '../registry/connection-registry.service';
+import { PRESENCE_STORE, PresenceStore } from './presence-store';
+import { InMemoryPresenceStore } from './presence-store.memory';
+import { RedisPresenceStore } from './presence-store.redis';
+import { PresenceService } from './presence.service';
+
+/** Presence and the session directory: cluster-wide on Redis, else this node's registry. */
+@Global()
+@Module({
+  providers: [
+    storeProvider<PresenceStore, [AppConfig, ConnectionRegistry]>(PRESENCE_STORE, {
+      inject: [APP_CONFIG, ConnectionRegistry],
+      memory: (config, registry) => new InMemoryPresenceStore(registry, config.nodeId),
+      redis: (redis, config) => new RedisPresenceStore(redis, config.nodeId),
+    }),
+    PresenceService,
+  ],
+  exports: [PRESENCE_STORE, PresenceService],
+})
+export class PresenceModule {}
