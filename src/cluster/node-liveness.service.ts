@@ -1,13 +1,12 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import { BUS, Bus } from '../bus/bus';
 import { APP_CONFIG, AppConfig } from '../config';
 import { BusDelivery } from '../delivery/bus-delivery.service';
 import { LifecycleEvents } from '../lifecycle/lifecycle-events.service';
-import { encodeFrame, PresenceEventData, ServerMessageType } from '../protocol';
+import { PRESENCE_STORE, PresenceStore, ReapedSession, SharedPresenceStore } from '../presence/presence-store';
+import { PresenceService } from '../presence/presence.service';
 import { ConnectionRegistry } from '../registry/connection-registry.service';
 import { NodeStatsService } from './node-stats.service';
-import { announcesPresence, PRESENCE_STORE, PresenceStore, ReapedSession, SharedPresenceStore } from '../presence/presence-store';
 
 /** The close code webhooks report for the sessions of a dead node: no close frame was ever sent. */
 export const DEAD_NODE_CLOSE_CODE = 1006;
@@ -29,7 +28,7 @@ export class NodeLivenessService implements OnApplicationBootstrap, OnApplicatio
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(PRESENCE_STORE) private readonly store: PresenceStore,
-    @Inject(BUS) private readonly bus: Bus,
+    private readonly presence: PresenceService,
     private readonly busDelivery: BusDelivery,
     private readonly registry: ConnectionRegistry,
     private readonly lifecycle: LifecycleEvents,
@@ -43,7 +42,7 @@ export class NodeLivenessService implements OnApplicationBootstrap, OnApplicatio
     const store = this.store;
     await store.whenReady(5000);
     try {
-      await this.announce(await store.reapOwnLeftovers());
+      this.announce(await store.reapOwnLeftovers());
     } catch (err) {
       this.logger.warn({ err }, 'cluster: could not reap this node id\'s leftovers');
     }
@@ -66,7 +65,7 @@ export class NodeLivenessService implements OnApplicationBootstrap, OnApplicatio
     if (this.listed && !wasListed) await this.reregister(store);
     this.listed = true;
     await this.busDelivery.reconcile();
-    await this.announce(await store.reapDeadNodes());
+    this.announce(await store.reapDeadNodes());
   }
 
   /**
@@ -83,15 +82,13 @@ export class NodeLivenessService implements OnApplicationBootstrap, OnApplicatio
     }
   }
 
-  private async announce(reaped: ReapedSession[]): Promise<void> {
+  private announce(reaped: ReapedSession[]): void {
     for (const { node, record } of reaped) {
       const origin = { node, reason: `node ${node} stopped refreshing its liveness (killed or cut off); reaped by ${this.config.nodeId}` };
       for (const room of record.rooms) {
-        const data: PresenceEventData = { room, userId: record.userId, sessionId: record.id };
         this.lifecycle.roomLeft(record, room, origin);
-        // The reap took the session out of the room already: it counts as one more (an unreadable count: announce).
-        if (!announcesPresence((await this.store.roomSize(room).catch(() => 0)) + 1, this.config.presenceEventsMaxMembers)) continue;
-        await this.bus.roomEvent(room, encodeFrame({ type: ServerMessageType.PresenceLeave, data })).catch((err: unknown) => this.logger.warn({ err, room }, 'cluster: presence.leave not sent'));
+        // The reap took the session out of the room already, as a leave would have.
+        this.presence.announceLeft(record, room);
       }
       this.lifecycle.connectionClosed(record, DEAD_NODE_CLOSE_CODE, origin);
     }

@@ -6,6 +6,9 @@ import { APP_CONFIG, AppConfig } from '../config';
 import { encodeFrame, PresenceEventData, PresenceMember, ServerMessageType } from '../protocol';
 import { Session } from '../registry/session';
 
+/** Who joined or left: a live session here, or the record of one reaped from a dead node. */
+type Member = Pick<Session, 'id' | 'userId'>;
+
 /**
  * Keeps the presence store in step with sessions and rooms, and tells a room's other members (on
  * every node) when a session joins or leaves it, while the room is small enough (see
@@ -44,12 +47,15 @@ export class PresenceService {
     return this.store.members(room);
   }
 
-  /** The store has already counted the session out (the count is read after the leave was recorded). */
-  private announceLeft(session: Session, room: string): void {
+  /**
+   * Tells the room's other members the session left, once the store has counted it out (the count
+   * is read after the leave was recorded): a local leave or close, or a dead node's reaped session.
+   */
+  announceLeft(session: Member, room: string): void {
     this.announce(ServerMessageType.PresenceLeave, session, room, 1);
   }
 
-  private announce(type: string, session: Session, room: string, uncounted = 0): void {
+  private announce(type: string, session: Member, room: string, uncounted = 0): void {
     const send = async () => {
       if (!announcesPresence((await this.store.roomSize(room)) + uncounted, this.config.presenceEventsMaxMembers)) return;
       const data: PresenceEventData = { room, userId: session.userId, sessionId: session.id };
