@@ -6,14 +6,13 @@ import { PRESENCE_STORE, PresenceStore, SessionLocation, SessionRecord } from '.
 import { sessionRecord } from '../presence/presence-store.memory';
 import { APP_CONFIG, AppConfig } from '../config';
 import { OutboundService } from '../delivery/outbound.service';
-import { CloseCode } from '../protocol';
+import { CloseCode, KICKED_REASON } from '../protocol';
 import { ConnectionRegistry } from '../registry/connection-registry.service';
 import { AdminActor, AdminApi, ApiValidationResponse } from './admin-api.decorator';
 import { ClosedCount, ConnectionPage, ConnectionQueryDto, ConnectionView, PAGE_LIMIT_DEFAULT, UserParamDto } from './dto/connection.dto';
 import { ErrorView } from './dto/error.dto';
 import { DIRECTORY_UNAVAILABLE, storeCall } from './store-call';
 
-export const KICK_REASON = 'kicked by an administrator';
 
 /**
  * The sessions of the service: list, inspect, close (4503). With Redis, on every node, from the
@@ -81,7 +80,7 @@ export class ConnectionsController {
       const local = this.registry.get(id);
       if (local) {
         if (local.closing) continue;
-        this.outbound.close(local, CloseCode.Kicked, KICK_REASON);
+        this.outbound.close(local, CloseCode.Kicked, KICKED_REASON);
       } else if (nodeId !== this.config.nodeId) {
         await storeCall(this.logger, 'the cluster bus is unavailable', () => this.bus.kick(nodeId, id));
       } else {

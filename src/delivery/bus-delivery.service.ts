@@ -2,7 +2,7 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { BUS, Bus, BusListener } from '../bus/bus';
 import { HISTORY_STORE, HistoryStore } from '../history/history-store';
-import { CloseCode } from '../protocol';
+import { CloseCode, KICKED_REASON } from '../protocol';
 import { ConnectionRegistry } from '../registry/connection-registry.service';
 import { FanoutService } from './fanout.service';
 import { OutboundService } from './outbound.service';
@@ -60,7 +60,7 @@ export class BusDelivery implements BusListener, OnModuleInit {
 
   kick(sessionId: string): void {
     const session = this.registry.get(sessionId);
-    if (session) this.outbound.close(session, CloseCode.Kicked, 'kicked by an administrator');
+    if (session) this.outbound.close(session, CloseCode.Kicked, KICKED_REASON);
   }
 
   /** After a subscription outage, any room whose stream moved on while we were deaf is a gap. */

@@ -24,6 +24,9 @@ export const CloseCode = {
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
+/** The reason sent with CloseCode.Kicked, whether the session was kicked or its token revoked. */
+export const KICKED_REASON = 'kicked by an administrator';
+
 const RECONNECT_STANDARD_CODES: ReadonlySet<number> = new Set([1001, 1006, 1011, 1012, 1013]);
 
 /** Whether a client that saw `code` should reconnect (see docs/protocol.md). */

@@ -3,12 +3,10 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { BUS, Bus } from '../bus/bus';
 import { APP_CONFIG, AppConfig } from '../config';
 import { OutboundService } from '../delivery/outbound.service';
-import { CloseCode } from '../protocol';
+import { CloseCode, KICKED_REASON } from '../protocol';
 import { ConnectionRegistry } from '../registry/connection-registry.service';
 import { Revocation, REVOCATION_STORE, RevocationStore } from './revocation-store';
 import { RevokedTokens } from './revoked-tokens';
-
-export const REVOKED_REASON = 'kicked by an administrator';
 
 /**
  * Revocations on every node (the service the admin API calls). One made on any node is applied there at once, stored (Redis: until
@@ -70,7 +68,7 @@ export class RevocationService implements OnModuleInit, OnApplicationBootstrap, 
     if (!this.list.revoke(revocation)) return;
     const { userId, jti } = revocation;
     const sessions = [...this.registry.all()].filter((s) => !s.closing && (s.userId === userId || (jti !== undefined && s.tokenId === jti)));
-    for (const session of sessions) this.outbound.close(session, CloseCode.Kicked, REVOKED_REASON);
+    for (const session of sessions) this.outbound.close(session, CloseCode.Kicked, KICKED_REASON);
     if (sessions.length > 0) this.logger.info({ userId, jti, closed: sessions.length }, 'revocation: sessions closed');
   }
 }
