@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { RedisClients } from '../redis/redis-clients';
+import { orUnavailable } from '../redis/store-failure';
 import { MAX_TICKETS_PER_USER, TicketLimitError, TicketStore, TicketStoreUnavailableError } from './ticket-store';
 import type { Identity } from './token-verifier';
 
@@ -24,6 +25,9 @@ local value = redis.call('GETDEL', KEYS[1])
 if value then redis.call('ZREM', 'rg:tko:' .. cjson.decode(value).userId, ARGV[1]) end
 return value`;
 
+/** Redis unreachable: the ticket was neither issued nor judged (the callers answer 503). */
+const unavailable = (err: unknown) => new TicketStoreUnavailableError(err instanceof Error ? err.message : String(err));
+
 /**
  * Tickets shared by every node: one issued by node A is redeemed on node B (no sticky sessions
  * behind Nginx). A ticket is a key that expires by itself; GETDEL makes it single-use across nodes.
@@ -37,23 +41,17 @@ export class RedisTicketStore implements TicketStore {
     // A ticket never outlives the token it was exchanged for.
     const px = Math.min(ttlMs, identity.exp * 1000 - Date.now());
     if (px <= 0) return ticket; // redeem() will not know it: the same answer as for an expired one
-    const stored = await this.unavailableOnFailure(
-      this.redis.command.eval(ISSUE, 2, `rg:tk:${ticket}`, `rg:tko:${identity.userId}`, JSON.stringify(identity), px, MAX_TICKETS_PER_USER, ticket),
+    const stored = await orUnavailable(
+      () => this.redis.command.eval(ISSUE, 2, `rg:tk:${ticket}`, `rg:tko:${identity.userId}`, JSON.stringify(identity), px, MAX_TICKETS_PER_USER, ticket),
+      unavailable,
     );
     if (stored !== 1) throw new TicketLimitError('user');
     return ticket;
   }
 
   async redeem(ticket: string): Promise<Identity | undefined> {
-    const value = (await this.unavailableOnFailure(this.redis.command.eval(REDEEM, 1, `rg:tk:${ticket}`, ticket))) as string | null;
+    const value = (await orUnavailable(() => this.redis.command.eval(REDEEM, 1, `rg:tk:${ticket}`, ticket), unavailable)) as string | null;
     return value ? (JSON.parse(value) as Identity) : undefined;
   }
-
-  private async unavailableOnFailure<T>(command: Promise<T>): Promise<T> {
-    try {
-      return await command;
-    } catch (err) {
-      throw new TicketStoreUnavailableError(err instanceof Error ? err.message : String(err));
-    }
-  }
 }
+

@@ -9,10 +9,10 @@ import { Revocation, REVOCATION_STORE, RevocationStore } from './revocation-stor
 import { RevokedTokens } from './revoked-tokens';
 
 /**
- * Revocations on every node (the service the admin API calls). One made on any node is applied there at once, stored (Redis: until
- * its `until`), and announced on the bus: each node adds it to its RevokedTokens and closes its
- * matching sessions with 4503. Pub/sub is at most once, so cluster nodes also re-read the store
- * at start and every NODE_TTL_MS / 3.
+ * Revocations on every node, the service the admin API calls. One made on any node is applied
+ * there at once, stored (Redis: until its `until`), and announced on the bus: each node adds it to
+ * its RevokedTokens and closes its matching sessions with 4503. Pub/sub is at most once, so
+ * cluster nodes also re-read a shared store at start and every NODE_TTL_MS / 3.
  */
 @Injectable()
 export class RevocationService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
