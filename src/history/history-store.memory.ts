@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { encodeFrame, HistoryPage, ServerMessageType, StreamPosition } from '../protocol';
-import { HistoryLimits, LocalHistoryStore, NewRoomMessage, roomMessageData, StoredMessage } from './history-store';
+import { LocalHistoryLimits, LocalHistoryStore, NewRoomMessage, roomMessageData, StoredMessage } from './history-store';
 
 /** Bookkeeping bytes charged per stream, so that empty streams count against the cap too. */
 const STREAM_OVERHEAD_BYTES = 256;
@@ -28,7 +28,7 @@ export class InMemoryHistoryStore implements LocalHistoryStore {
   private totalBytes = 0;
 
   constructor(
-    private readonly limits: HistoryLimits,
+    private readonly limits: LocalHistoryLimits,
     private readonly now: () => number = Date.now,
   ) {}
 

@@ -28,7 +28,8 @@ export function roomMessageData(message: NewRoomMessage, offset: number, epoch: 
  *   eviction); offsets only have meaning together with their epoch.
  * - `since` never returns a partial answer: either every message after the position, in order,
  *   or null (epoch changed, a message after it expired or was trimmed, or the offset is ahead).
- * - Memory is bounded: per room by size and age, in total by a byte cap.
+ * - A room keeps at most `sizePerRoom` messages, none longer than `ttlMs` after its append.
+ * What bounds the total differs by driver: see LocalHistoryStore and SharedHistoryStore.
  */
 interface MessageStreams {
   append(room: string, message: NewRoomMessage): Promise<StoredMessage>;
@@ -41,9 +42,11 @@ interface MessageStreams {
 }
 
 /**
- * The streams in this process's memory (one node). An idle stream is never read, so its expired
- * messages stay until expireAll(), which HistoryModule calls periodically; `bytes` and
- * `streamCount` are this process's memory, for /metrics.
+ * The streams in this process's memory (one node). All of them hold at most `maxBytes` (the frames
+ * plus a fixed overhead per stream): past it, whole streams are evicted, the least recently
+ * published first, and start again with a new epoch (the one being appended to is never evicted).
+ * An idle stream is never read, so its expired messages stay until expireAll(), which HistoryModule
+ * calls periodically; `bytes` and `streamCount` are this process's memory, for /metrics.
  */
 export interface LocalHistoryStore extends MessageStreams {
   readonly sharedAcrossNodes: false;
@@ -52,7 +55,12 @@ export interface LocalHistoryStore extends MessageStreams {
   expireAll(): void;
 }
 
-/** The streams on Redis, shared by every node: Redis expires messages by itself and holds their memory. */
+/**
+ * The streams on Redis, shared by every node. Redis expires messages by itself and holds their
+ * memory, so there is no byte cap here (HISTORY_MAX_BYTES is not read): a total over every room
+ * would be one key that all appends touch, across cluster slots. Every key it writes has a TTL,
+ * so Redis's maxmemory with a volatile-* policy bounds it; an evicted stream gets a new epoch.
+ */
 export interface SharedHistoryStore extends MessageStreams {
   readonly sharedAcrossNodes: true;
 }
@@ -66,6 +74,10 @@ export interface HistoryLimits {
   sizePerRoom: number;
   /** How long a message is kept after it was published. */
   ttlMs: number;
+}
+
+/** The in-memory store's limits: it also caps its total. */
+export interface LocalHistoryLimits extends HistoryLimits {
   /** Total bytes of all streams; the least recently published streams are evicted first. */
   maxBytes: number;
 }

@@ -11,7 +11,7 @@ const redisNode: BusNodeFactory = async (nodeId) => {
   const clients = await redis.connect();
   const logged: string[] = [];
   const bus = new RedisBus(clients, nodeId, { error: (_context, message) => logged.push(message) });
-  const history = new RedisHistoryStore(clients, { sizePerRoom: 100, ttlMs: 60_000, maxBytes: 1 << 20 });
+  const history = new RedisHistoryStore(clients, { sizePerRoom: 100, ttlMs: 60_000 });
   // listen() subscribes to its node channel last, on the same connection as the patterns.
   const listening = () => waitForAsync(async () => ((await clients.command.pubsub('NUMSUB', `rg:node:${nodeId}`)) as [string, number])[1] === 1, 5000);
   return { bus, history, logged, listening };

@@ -7,7 +7,7 @@ export interface StoreUnderTest {
 
 export type StoreFactory = (limits: HistoryLimits) => Promise<StoreUnderTest>;
 
-const LIMITS: HistoryLimits = { sizePerRoom: 10, ttlMs: 60_000, maxBytes: 64 * 1024 * 1024 };
+const LIMITS: HistoryLimits = { sizePerRoom: 10, ttlMs: 60_000 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let rooms = 0;
 /** A room name no other test (or earlier run against a shared server) has used. */

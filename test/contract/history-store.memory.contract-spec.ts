@@ -1,9 +1,9 @@
 import { InMemoryHistoryStore } from '../../src/history/history-store.memory';
 import { describeHistoryStoreContract } from './history-store.contract';
 
-describeHistoryStoreContract('in memory', async (limits) => ({ store: new InMemoryHistoryStore(limits), close: async () => undefined }));
+describeHistoryStoreContract('in memory', async (limits) => ({ store: new InMemoryHistoryStore({ ...limits, maxBytes: 64 * 1024 * 1024 }), close: async () => undefined }));
 
-describe('InMemoryHistoryStore memory cap', () => {
+describe('InMemoryHistoryStore memory cap (memory only: see LocalHistoryStore)', () => {
   it('evicts the least recently published streams first, and a new stream gets a new epoch', async () => {
     const store = new InMemoryHistoryStore({ sizePerRoom: 100, ttlMs: 60_000, maxBytes: 20_000 });
     const body = 'b'.repeat(900);

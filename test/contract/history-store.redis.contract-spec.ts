@@ -13,7 +13,7 @@ describeHistoryStoreContract('Redis', async (limits) => {
 describe('RedisHistoryStore when Redis loses its data', () => {
   it('starts a new epoch, so recovery answers null instead of a silent gap', async () => {
     const clients = await redis.connect();
-    const store = new RedisHistoryStore(clients, { sizePerRoom: 10, ttlMs: 60_000, maxBytes: 1 << 20 });
+    const store = new RedisHistoryStore(clients, { sizePerRoom: 10, ttlMs: 60_000 });
     const { data } = await store.append('restart', { room: 'restart', messageId: '1', from: 'a', body: 1, ts: 0 });
     await redis.server().restart();
     await waitFor(() => clients.ready, 5000);
@@ -22,4 +22,16 @@ describe('RedisHistoryStore when Redis loses its data', () => {
     expect(after.offset).toBe(0);
     expect(await store.since('restart', { offset: data.offset, epoch: data.epoch })).toBeNull();
   }, 20000);
+});
+
+describe('RedisHistoryStore memory (Redis only: see SharedHistoryStore)', () => {
+  it('gives every key it writes a TTL, so Redis can expire and evict them', async () => {
+    const clients = await redis.connect();
+    const store = new RedisHistoryStore(clients, { sizePerRoom: 10, ttlMs: 60_000 });
+    await store.position('ttl-read');
+    await store.append('ttl-written', { room: 'ttl-written', messageId: '1', from: 'a', body: 1, ts: 0 });
+    const keys = [...(await clients.command.keys('rg:h:{ttl-read}:*')), ...(await clients.command.keys('rg:h:{ttl-written}:*'))];
+    expect(keys.sort()).toEqual(['rg:h:{ttl-read}:meta', 'rg:h:{ttl-written}:log', 'rg:h:{ttl-written}:meta']);
+    for (const key of keys) expect(await clients.command.pttl(key)).toBeGreaterThan(0);
+  });
 });
