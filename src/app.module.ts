@@ -1,7 +1,7 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AdminModule } from './admin/admin.module';
-import { AppConfig, AppConfigModule } from './config';
+import { AppConfig, AppConfigModule, ExampleName } from './config';
 import { BusModule } from './bus/bus.module';
 import { ClusterModule } from './cluster/cluster.module';
 import { DeliveryModule } from './delivery/delivery.module';
@@ -21,6 +21,9 @@ import { RedisModule } from './redis/redis.module';
 import { RegistryModule } from './registry/registry.module';
 import { RevocationModule } from './revocation/revocation.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+
+/** What EXAMPLES may load: examples are not part of the service, so none is loaded unless asked. */
+const EXAMPLE_MODULES: Record<ExampleName, Type> = { typing: TypingModule };
 
 @Module({})
 export class AppModule {
@@ -47,7 +50,7 @@ export class AppModule {
         AdminModule,
         HealthModule,
         WebhooksModule.forRoot(config),
-        TypingModule,
+        ...config.examples.map((name) => EXAMPLE_MODULES[name]),
         // Minting tokens for anyone is only acceptable on a developer's machine.
         ...(config.devTokens ? [DevModule] : []),
         ...extensions,

@@ -54,7 +54,13 @@ export interface AppConfig {
   /** Set when WEBHOOK_URL is. */
   webhook?: WebhookConfig;
   logWarnLinesPerMin: number;
+  /** EXAMPLES: the example modules to load (src/examples); none unless asked. */
+  examples: ExampleName[];
 }
+
+/** The example modules EXAMPLES may name, each a directory of src/examples. */
+export const EXAMPLE_NAMES = ['typing'] as const;
+export type ExampleName = (typeof EXAMPLE_NAMES)[number];
 
 export type LogFormat = 'json' | 'pretty';
 

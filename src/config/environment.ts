@@ -162,4 +162,8 @@ export class Environment {
   /** Warn/error lines one session (socket errors, failing handlers) or component may log each minute; the rest are counted. */
   @IsInt() @Min(1)
   LOG_WARN_LINES_PER_MIN: number = 10;
+
+  /** Comma list of the example modules to load (src/examples, e.g. typing); empty: none. */
+  @IsString()
+  EXAMPLES: string = '';
 }

@@ -42,6 +42,7 @@ describe('loadConfig', () => {
       shutdownTimeoutMs: 10_000,
       logLevel: 'info',
       trustProxy: false,
+      examples: [],
     });
   });
 
@@ -69,6 +70,7 @@ describe('loadConfig', () => {
       SHUTDOWN_TIMEOUT_MS: '2000',
       LOG_LEVEL: 'debug',
       TRUST_PROXY: 'true',
+      EXAMPLES: 'typing',
     });
     expect(config).toMatchObject({
       production: true,
@@ -90,6 +92,7 @@ describe('loadConfig', () => {
       shutdownTimeoutMs: 2000,
       logLevel: 'debug',
       trustProxy: true,
+      examples: ['typing'],
     });
     expect(config.jwt).toMatchObject({ issuer: 'https://auth.example.com', audience: 'realtime', ephemeral: false });
   });
@@ -129,6 +132,8 @@ describe('loadConfig', () => {
       { variable: 'LOG_LEVEL', value: 'INFO' },
       { variable: 'LOG_FORMAT', value: 'text' },
       { variable: 'LOG_FORMAT', value: 'JSON' },
+      { variable: 'EXAMPLES', value: 'chat' },
+      { variable: 'EXAMPLES', value: 'typing,Typing' },
     ])('$variable=$value', ({ variable, value }) => {
       const error = configError({ NODE_ENV: 'test', JWT_SECRET: SECRET, [variable]: value });
       expect(error.name).toBe('ConfigError');

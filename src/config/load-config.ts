@@ -2,7 +2,7 @@ import { createPrivateKey, createPublicKey, KeyObject, randomBytes } from 'node:
 import { hostname } from 'node:os';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { AppConfig, LogFormat } from './app-config';
+import { AppConfig, EXAMPLE_NAMES, ExampleName, LogFormat } from './app-config';
 import { Environment } from './environment';
 
 /** A configuration error: its message is one line naming the variable. */
@@ -107,6 +107,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   if (parsed.WEBHOOK_RETRY_MAX_MS < parsed.WEBHOOK_RETRY_BASE_MS) {
     throw new ConfigError('Invalid configuration: WEBHOOK_RETRY_MAX_MS must be at least WEBHOOK_RETRY_BASE_MS');
   }
+  const examples = list(parsed.EXAMPLES);
+  const unknownExample = examples.find((name) => !(EXAMPLE_NAMES as readonly string[]).includes(name));
+  if (unknownExample !== undefined) {
+    throw new ConfigError(`Invalid configuration: EXAMPLES: unknown example "${unknownExample}" (known: ${EXAMPLE_NAMES.join(', ')})`);
+  }
   if (parsed.HEARTBEAT_TIMEOUT_MS >= parsed.HEARTBEAT_INTERVAL_MS) {
     throw new ConfigError('Invalid configuration: HEARTBEAT_TIMEOUT_MS must be less than HEARTBEAT_INTERVAL_MS');
   }
@@ -169,5 +174,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
         }
       : undefined,
     logWarnLinesPerMin: parsed.LOG_WARN_LINES_PER_MIN,
+    examples: examples as ExampleName[],
   };
 }

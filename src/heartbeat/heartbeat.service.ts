@@ -45,6 +45,7 @@ export class HeartbeatService implements OnApplicationBootstrap, OnApplicationSh
   private sweepTimer?: NodeJS.Timeout;
   private sweepPending = false;
   private stopped = false;
+  private readonly roundListeners: ((startedAt: number) => void)[] = [];
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -57,6 +58,16 @@ export class HeartbeatService implements OnApplicationBootstrap, OnApplicationSh
   static markAlive(session: Session, now = Date.now()): void {
     session.awaitingPongSince = 0;
     session.lastReadAt = now;
+  }
+
+  /**
+   * Calls `listener` synchronously at the end of every ping round, with the time the round began,
+   * once every session has been pinged and before the round's sweep is scheduled: a listener that
+   * blocks makes the round itself slow. The seam the heartbeat tests drive timing races through
+   * (a stall or a stopped client right after a round); it must not throw.
+   */
+  onPingRound(listener: (startedAt: number) => void): void {
+    this.roundListeners.push(listener);
   }
 
   onApplicationBootstrap(): void {
@@ -79,6 +90,7 @@ export class HeartbeatService implements OnApplicationBootstrap, OnApplicationSh
       if (session.awaitingPongSince === 0) session.awaitingPongSince = now;
       session.socket.ping(payload);
     }
+    for (const listener of this.roundListeners) listener(now);
     if (!this.sweepPending) {
       this.sweepPending = true;
       const due = now + this.config.heartbeatTimeoutMs;

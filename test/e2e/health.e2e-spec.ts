@@ -29,7 +29,7 @@ describe('health', () => {
     const server = await start();
     // A peer that stops reading holds the drain open (until its close is forced after 2 s).
     const stuck = await connect(server.wsUrl, { token: await mintToken() });
-    (stuck.socket as unknown as { _socket: { pause(): void } })._socket.pause();
+    stuck.socket.pause();
     let drained = false;
     void stuck.closed.then(() => (drained = true));
     const closing = server.app.close();

@@ -63,23 +63,22 @@ describe('heartbeats', () => {
 
 /**
  * 50 clients held open for `durationMs` by hold-clients.js, in another process (so they keep
- * answering pings while this one, the server, is blocked), with the server's ping rounds replaced
- * by `wrap(pingAll)`. Resolves with the holder's report once it exits.
+ * answering pings while this one, the server, is blocked). `use` is called once the holder is
+ * started; tests drive their races from HeartbeatService.onPingRound. Resolves once the holder
+ * exits, checking its report: all 50 opened, none closed.
  */
 interface Held {
-  pingAll: () => void;
   holder: ChildProcess;
   /** All 50 clients are open. */
   ready: () => boolean;
 }
 
-async function holdClientsWhile(server: TestServer, durationMs: number, wrap: (held: Held) => () => void): Promise<void> {
-  const heartbeat = server.app.get(HeartbeatService) as unknown as { pingAll(): void };
+async function holdClientsWhile(server: TestServer, durationMs: number, use: (held: Held) => void): Promise<void> {
   const holder = spawn(process.execPath, [join(__dirname, '../support/hold-clients.js'), server.wsUrl, await mintToken({ sub: 'held' }), '50', String(durationMs)]);
   let report = '';
   holder.stdout.on('data', (chunk) => (report += chunk));
   const ready = () => report.includes('ready');
-  heartbeat.pingAll = wrap({ pingAll: heartbeat.pingAll.bind(heartbeat), holder, ready });
+  use({ holder, ready });
   await new Promise((resolve) => holder.once('exit', resolve));
   expect(ready()).toBe(true);
   expect(report).not.toContain('closed');
@@ -110,14 +109,15 @@ describe('heartbeats under an event-loop stall', () => {
   it('terminates no live peer when the server stalls for a second just after pinging', async () => {
     const server = await startServer({ HEARTBEAT_INTERVAL_MS: '500', HEARTBEAT_TIMEOUT_MS: '200', MAX_CONNECTIONS_PER_USER: '1000' });
     let stalls = 0;
-    await holdClientsWhile(server, 5000, ({ pingAll }) => () => {
-      pingAll();
-      // Block this process (the server) right after the pings leave, before the pongs can be read,
-      // while the clients, in another process, answer them.
-      if (stalls++ < 3) setImmediate(() => {
-        for (const end = Date.now() + 1000; Date.now() < end; );
-      });
-    });
+    await holdClientsWhile(server, 5000, () =>
+      server.app.get(HeartbeatService).onPingRound(() => {
+        // Block this process (the server) right after the pings leave, before the pongs can be
+        // read, while the clients, in another process, answer them.
+        if (stalls++ < 3) setImmediate(() => {
+          for (const end = Date.now() + 1000; Date.now() < end; );
+        });
+      }),
+    );
     expect(stalls).toBeGreaterThanOrEqual(3);
   }, 20000);
 });
@@ -135,32 +135,21 @@ describe('heartbeats when a ping round ends late (finding F5)', () => {
   // answered every ping (all 50, 1006).
   it('terminates no live peer when the next ping goes out between the sweep timer and its check', async () => {
     const server = await startServer({ HEARTBEAT_INTERVAL_MS: '500', HEARTBEAT_TIMEOUT_MS: '400', MAX_CONNECTIONS_PER_USER: '1000' });
-    // The slow round: the registry's iteration (pinging every session) ends 90 ms after it began.
-    const registry = server.app.get(ConnectionRegistry);
-    const all = registry.all.bind(registry);
-    let slowUntil = 0;
-    registry.all = function* () {
-      yield* all();
-      while (Date.now() < slowUntil);
-      slowUntil = 0;
-    };
     let rounds = 0;
-    await holdClientsWhile(server, 6000, ({ pingAll, holder, ready }) => () => {
-      const start = Date.now();
-      if (!ready() || rounds >= 6) return pingAll();
-      if (rounds++ % 2 === 1) {
-        // The colliding round.
-        holder.kill('SIGSTOP');
-        pingAll();
-        setTimeout(() => holder.kill('SIGCONT'), 50);
-        return;
-      }
-      slowUntil = start + 90;
-      pingAll();
-      setTimeout(() => {
-        while (Date.now() < start + 510);
-      }, start + 470 - Date.now());
-    });
+    await holdClientsWhile(server, 6000, ({ holder, ready }) =>
+      server.app.get(HeartbeatService).onPingRound((start) => {
+        // Every other round is the colliding one: its clients were stopped just before it (below).
+        if (!ready() || rounds >= 6 || rounds++ % 2 === 1) return;
+        // The slow round: every session pinged, the round ends 90 ms after it began.
+        while (Date.now() < start + 90);
+        setTimeout(() => {
+          while (Date.now() < start + 510);
+          // Stopped as the colliding round's pings go out (its timer and the sweep's are due now).
+          holder.kill('SIGSTOP');
+          setTimeout(() => holder.kill('SIGCONT'), 50);
+        }, start + 470 - Date.now());
+      }),
+    );
     expect(rounds).toBe(6);
   }, 20000);
 });
@@ -174,12 +163,13 @@ describe('heartbeats when many peers go silent at once', () => {
   it('postpones a sweep that would terminate many peers at once', async () => {
     const server = await startServer({ HEARTBEAT_INTERVAL_MS: '500', HEARTBEAT_TIMEOUT_MS: '400', MAX_CONNECTIONS_PER_USER: '1000' });
     let stopped = 0;
-    await holdClientsWhile(server, 5000, ({ pingAll, holder, ready }) => () => {
-      pingAll();
-      if (!ready() || stopped++ >= 1) return;
-      holder.kill('SIGSTOP');
-      setTimeout(() => holder.kill('SIGCONT'), 700);
-    });
+    await holdClientsWhile(server, 5000, ({ holder, ready }) =>
+      server.app.get(HeartbeatService).onPingRound(() => {
+        if (!ready() || stopped++ >= 1) return;
+        holder.kill('SIGSTOP');
+        setTimeout(() => holder.kill('SIGCONT'), 700);
+      }),
+    );
     expect(stopped).toBeGreaterThanOrEqual(1);
   }, 20000);
 
@@ -195,7 +185,7 @@ describe('heartbeats when many peers go silent at once', () => {
     let opened = 0;
     let stopped = false;
     let failure: string | undefined;
-    await holdClientsWhile(server, 8000, ({ pingAll, holder, ready }) => {
+    await holdClientsWhile(server, 8000, ({ holder, ready }) => {
       const trickle = (async () => {
         await waitFor(ready, 5000);
         setTimeout(() => (holder.kill('SIGSTOP'), (stopped = true), setTimeout(() => holder.kill('SIGCONT'), 1500)), 1000);
@@ -211,7 +201,6 @@ describe('heartbeats when many peers go silent at once', () => {
         await Promise.all(dead);
       })();
       trickle.catch((err: Error) => (failure = err.message));
-      return pingAll;
     });
     expect(failure).toBeUndefined();
     expect(stopped).toBe(true);

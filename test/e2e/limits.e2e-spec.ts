@@ -69,7 +69,7 @@ describe('slow consumers', () => {
     );
     for (const c of [healthy, stalled]) await c.request('room.join', { room: 'public:flood' });
     // The stalled client stops reading: the kernel buffers fill, then the server's send buffer.
-    (stalled.socket as unknown as { _socket: { pause(): void } })._socket.pause();
+    stalled.socket.pause();
     const body = 'y'.repeat(16 * 1024);
     const batches = 40;
     const perBatch = 25; // 400 KB a batch: the healthy reader never lags by SEND_BUFFER_MAX_BYTES (1 MiB)

@@ -1,5 +1,5 @@
 import { ConnectionRegistry } from '../../src/registry/connection-registry.service';
-import { startServer, TestServer } from '../support/test-app';
+import { serversPerTest, startServer, TestServer } from '../support/test-app';
 import { mintToken } from '../support/tokens';
 import { waitFor } from '../support/wait-for';
 import { connect, Frame, TestClient } from '../support/ws-client';
@@ -9,7 +9,7 @@ describe('rooms, presence and direct messages', () => {
   const open: TestClient[] = [];
 
   beforeAll(async () => {
-    server = await startServer({ RATE_LIMIT_PER_SEC: '1000', RATE_LIMIT_BURST: '1000' });
+    server = await startServer({ RATE_LIMIT_PER_SEC: '1000', RATE_LIMIT_BURST: '1000', EXAMPLES: 'typing' });
   });
   afterEach(async () => {
     await Promise.all(open.splice(0).map((c) => c.close()));
@@ -146,5 +146,17 @@ describe('rooms, presence and direct messages', () => {
     await bob.request('room.join', { room: 'public:t' });
     expect((await alice.request('typing', { room: 'public:t', typing: true })).data).toEqual({ room: 'public:t' });
     expect((await bob.nextOfType('typing')).data).toEqual({ room: 'public:t', userId: 'alice', typing: true });
+  });
+});
+
+describe('example modules', () => {
+  const startServer = serversPerTest();
+
+  it('loads none unless EXAMPLES asks: typing is an unknown type by default', async () => {
+    const server = await startServer();
+    const client = await connect(server.wsUrl, { token: await mintToken({ sub: 'alice' }) });
+    await client.request('room.join', { room: 'public:t' });
+    expect((await client.request('typing', { room: 'public:t', typing: true })).data.code).toBe('UNKNOWN_TYPE');
+    await client.close();
   });
 });

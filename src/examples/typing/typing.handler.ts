@@ -28,6 +28,7 @@ export class TypingHandler {
   async typing(session: Session, { room, typing }: TypingDto): Promise<{ room: string }> {
     if (!session.rooms.has(room)) throw new MessageError(ErrorCode.Forbidden, 'join the room first');
     await this.bus.roomEvent(room, encodeFrame({ type: 'typing', data: { room, userId: session.userId, typing } }), session.id);
+    // Not a count of those notified: the other nodes deliver it, after this ack.
     return { room };
   }
 }

@@ -3,13 +3,16 @@
 // `closed <user> <code>`. usage: node netns-clients.js <url> <victimToken> <healthyToken>
 const { WebSocket } = require('ws');
 const [url, victimToken, healthyToken] = process.argv.slice(2);
+// Resolves with the connection's local port, read from the 101 response's socket.
 const open = (user, token) =>
   new Promise((resolve) => {
     const socket = new WebSocket(url, { headers: { authorization: `Bearer ${token}` } });
-    socket.on('open', () => resolve(socket));
+    let localPort;
+    socket.once('upgrade', (response) => (localPort = response.socket.localPort));
+    socket.on('open', () => resolve(localPort));
     socket.on('close', (code) => console.log(`closed ${user} ${code}`));
     socket.on('error', (err) => console.log(`error ${user} ${err.message}`));
   });
-Promise.all([open('victim', victimToken), open('healthy', healthyToken)]).then(([victim]) => {
-  console.log(`victim-port ${victim._socket.localPort}`);
+Promise.all([open('victim', victimToken), open('healthy', healthyToken)]).then(([victimPort]) => {
+  console.log(`victim-port ${victimPort}`);
 });

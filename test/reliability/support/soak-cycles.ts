@@ -74,7 +74,7 @@ export async function runCycle(i: number, target: CycleTarget, tally: CycleTally
     // Blackhole: stop reading and answering pings. The socket is left as it is (no FIN, no close):
     // the test destroys it only after the round has settled, by when the server must have
     // terminated it on its own (counted in heartbeatTerminations).
-    (client.socket as unknown as { _socket: { pause(): void } })._socket.pause();
+    client.socket.pause();
     tally.blackholed.push(client);
     tally.done[kind]++;
     return;

@@ -3,11 +3,11 @@ import { CallHandler, CanActivate, ExecutionContext, Injectable, Module, NestInt
 import { APP_GUARD } from '@nestjs/core';
 import { IsString } from 'class-validator';
 import { map, Observable, of } from 'rxjs';
-import { createApp } from '../app.factory';
-import { loadConfig } from '../config';
-import { Session } from '../registry/session';
-import { HandlerRegistry } from './handler-registry.service';
-import { MessageHandler } from './message-handler.decorator';
+import { createApp } from '../../src/app.factory';
+import { loadConfig } from '../../src/config';
+import { Session } from '../../src/registry/session';
+import { HandlerRegistry } from '../../src/messaging/handler-registry.service';
+import { MessageHandler } from '../../src/messaging/message-handler.decorator';
 
 class TextDto {
   @IsString()
