@@ -27,7 +27,7 @@ const EXAMPLE_MODULES: Record<ExampleName, Type> = { typing: TypingModule };
 
 @Module({})
 export class AppModule {
-  /** @param extensions your own modules with @MessageHandler types (see README, "Extending"). */
+  /** @param extensions your own modules with @MessageHandler types (see docs/extending.md). */
   static forRoot(config: AppConfig, extensions: (Type | DynamicModule)[] = []): DynamicModule {
     const logStream = config.logFormat === 'pretty' ? prettyLogStream() : new BufferedLogStream();
     return {

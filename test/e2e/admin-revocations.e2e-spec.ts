@@ -9,7 +9,7 @@ type Json = any;
 
 /**
  * The refusals at the upgrade rely on UpgradeVerifier calling RevokedTokens.isRevoked after the
- * token verifies (see the README's Admin API section).
+ * token verifies (see docs/admin-api.md).
  */
 describe('admin API: token revocation', () => {
   const start = serversPerTest();

@@ -49,7 +49,7 @@ export async function startWebhookReceiver(respond: Responder = () => 200): Prom
   };
 }
 
-/** What a receiver does (README, "Lifecycle webhooks"): recompute the HMAC and compare in constant time. */
+/** What a receiver does (docs/webhooks.md): recompute the HMAC and compare in constant time. */
 export function signatureIsValid(secret: string, delivery: Delivery, toleranceSeconds = 300): boolean {
   const header = String(delivery.headers['x-webhook-signature'] ?? '');
   const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(header);

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypingHandler } from './typing.handler';
 
-/** A message type added from outside the core: see README, "Extending". */
+/** A message type added from outside the core: see docs/extending.md. */
 @Module({ providers: [TypingHandler] })
 export class TypingModule {}
