@@ -70,17 +70,24 @@ it('soak', async () => {
   const started = Date.now();
   let next = 0;
   const failures: string[] = [];
-  /** Runs cycles [next, end), paced to `CYCLES` over `DURATION`, CONCURRENCY at a time. */
-  const runUntil = (end: number) =>
-    Promise.all(
+  /**
+   * Runs cycles [next, end), paced to `CYCLES` over `DURATION` from now, CONCURRENCY at a time.
+   * Paced from each call, not from the soak's start: the settle pauses between rounds would else
+   * be caught up in a burst (about 100 blackholes pinged in one round: a mass silence, seen in a
+   * fresh-machine run), not the steady churn the soak means to apply.
+   */
+  const runUntil = (end: number) => {
+    const [first, begun] = [next, Date.now()];
+    return Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
         for (let i = next++; i < end; i = next++) {
-          const due = started + (i * DURATION) / CYCLES;
+          const due = begun + ((i - first) * DURATION) / CYCLES;
           if (due > Date.now()) await sleep(due - Date.now());
           await runCycle(i, target, tally).catch((err: Error) => failures.push(`#${i}: ${err.message}`));
         }
       }),
     ).then(() => void (next = end));
+  };
 
   // Warm-up (2% of the cycles, at least 10 per cycle room), then the baseline the rounds are held to.
   const warmUp = Math.min(CYCLES, Math.max(Math.ceil(CYCLES * 0.02), 600));
