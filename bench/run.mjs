@@ -22,6 +22,9 @@
 //   --product-env K=V      extra environment for the product (repeatable), e.g. LOG_LEVEL=warn
 //   --baseline-env K=V     extra environment for the baseline (repeatable)
 //   --set PATH=VALUE       override a setting of bench/config.mjs, e.g. --set fanout.sizes=1000,2000
+//   --baseline-dir DIR     A/B of a change: the baseline slot runs DIR's product build (DIR/dist/main.js,
+//                          started like the product) instead of the raw ws baseline; the Ratio column
+//                          is then product / DIR, in the same run, runs alternating
 //   --baseline-only / --product-only
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -58,6 +61,7 @@ function parseArgs(argv) {
     else if (a === '--only') out.only = value().split(',').map((s) => s.trim()).filter(Boolean);
     else if (a === '--reps') out.reps = Number(value());
     else if (a === '--product-dir') out.productDir = path.resolve(value());
+    else if (a === '--baseline-dir') out.baselineDir = path.resolve(value());
     else if (a === '--log-level') out.logLevel = value();
     else if (a === '--profile') out.profile = true;
     else if (a === '--set') out.sets.push(value());
@@ -129,7 +133,7 @@ const publisherToken = await tokenFor('publisher', BENCH_SECRET);
 const ctx = {
   cfg,
   log,
-  serverOptions: { productDir: args.productDir, outDir, logLevel: args.logLevel, core: process.env.BENCH_GENERATOR === 'pinned' ? 0 : null, envByKind: args.env },
+  serverOptions: { productDir: args.productDir, baselineDir: args.baselineDir ?? null, outDir, logLevel: args.logLevel, core: process.env.BENCH_GENERATOR === 'pinned' ? 0 : null, envByKind: args.env },
   // Clients spread over 8 loopback source addresses: 8 x 28k ephemeral ports, never exhausted.
   connectOptions(server, i, role) {
     return {

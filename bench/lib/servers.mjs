@@ -70,8 +70,10 @@ export function fileLimit() {
 }
 
 export class Server {
-  constructor(kind, child, port, logFile, memFile, cmdFile) {
+  constructor(kind, child, port, logFile, memFile, cmdFile, isProduct = kind === 'product') {
     this.kind = kind;
+    /** Runs the product's dist/main.js (the product, or with --baseline-dir another product build). */
+    this.isProduct = isProduct;
     this.child = child;
     this.pid = child.pid;
     this.port = port;
@@ -86,7 +88,10 @@ export class Server {
    * Starts a server and waits for its "port" line.
    * @param kind 'product' | 'baseline'
    */
-  static async start(kind, { productDir, outDir, label, logLevel = 'info', core = 0, envByKind = {}, extraEnv: scenarioEnv = {} }) {
+  static async start(kind, { productDir, baselineDir = null, outDir, label, logLevel = 'info', core = 0, envByKind = {}, extraEnv: scenarioEnv = {} }) {
+    // --baseline-dir: the baseline slot runs another product build, started exactly like the product.
+    const isProduct = kind === 'product' || Boolean(baselineDir);
+    const dir = kind === 'product' ? productDir : baselineDir;
     const extraEnv = { ...envByKind[kind], ...scenarioEnv };
     const logFile = path.join(outDir, 'logs', `${label}.log`);
     const memFile = path.join(outDir, 'logs', `${label}.reply.json`);
@@ -95,15 +100,15 @@ export class Server {
     fs.rmSync(memFile, { force: true });
     // BENCH_SERVER_NODE_ARGS: extra node flags for both servers, for diagnosis (e.g. --trace-gc).
     const nodeArgs = ['--expose-gc', '--require', GC_HOOK, ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)];
-    const script = kind === 'product' ? path.join(productDir, 'dist', 'main.js') : BASELINE;
+    const script = isProduct ? path.join(dir, 'dist', 'main.js') : BASELINE;
     const base = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', BENCH_MEM_FILE: memFile, BENCH_CMD_FILE: cmdFile };
     const env =
-      kind === 'product'
+      isProduct
         ? { ...base, ...productEnv(logLevel), ...extraEnv }
         : { ...base, JWT_SECRET: BENCH_SECRET, RATE_LIMIT_PER_SEC: '1000000', RATE_LIMIT_BURST: '1000000', MAX_CONNECTIONS_PER_USER: '100000', PRESENCE_EVENTS_MAX_MEMBERS: String(PRESENCE_MAX_MEMBERS), ...extraEnv };
     const fd = fs.openSync(logFile, 'w');
     const argv = [...launcher(core), process.execPath, ...nodeArgs, script];
-    const child = spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', fd, fd], cwd: kind === 'product' ? productDir : BENCH_DIR });
+    const child = spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', fd, fd], cwd: isProduct ? dir : BENCH_DIR });
     fs.closeSync(fd);
     let exited = null;
     child.once('exit', (code, signal) => (exited = { code, signal }));
@@ -111,7 +116,7 @@ export class Server {
     for (;;) {
       const text = fs.readFileSync(logFile, 'utf8');
       const m = /"port":(\d+)/.exec(text);
-      if (m) return new Server(kind, child, Number(m[1]), logFile, memFile, cmdFile);
+      if (m) return new Server(kind, child, Number(m[1]), logFile, memFile, cmdFile, isProduct);
       if (exited || Date.now() > deadline) {
         child.kill('SIGKILL');
         throw new Error(`${kind} did not start (${JSON.stringify(exited)}):\n${text.slice(-2000)}`);
@@ -171,8 +176,8 @@ export class Server {
 
   /** {connections, heartbeatTerminations, ...}: the admin API for the product (this node's figures and the cluster's totals), /stats for the baseline. */
   stats() {
-    const headers = this.kind === 'product' ? { authorization: `Bearer ${BENCH_ADMIN_TOKEN}` } : {};
-    const pathName = this.kind === 'product' ? '/admin/stats' : '/stats';
+    const headers = this.isProduct ? { authorization: `Bearer ${BENCH_ADMIN_TOKEN}` } : {};
+    const pathName = this.isProduct ? '/admin/stats' : '/stats';
     return new Promise((resolve, reject) => {
       const req = http.get({ host: '127.0.0.1', port: this.port, path: pathName, headers, timeout: 10_000 }, (res) => {
         let body = '';

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
 import { APP_CONFIG, AppConfig } from '../config';
 import { GatewayMetrics } from '../metrics/gateway.metrics';
 import { TrafficMetrics } from '../metrics/traffic.metrics';
 import { CloseCode, encodeFrame, ErrorData, ServerEnvelope, ServerMessageType } from '../protocol';
 import { Session } from '../registry/session';
+import { writableSocketOf } from './ws-internals';
 
 /** A close that is not answered by the peer within this delay ends in terminate(). */
 export const CLOSE_GRACE_MS = 2000;
@@ -47,31 +47,6 @@ export function textFrame(payload: Buffer): Buffer {
   }
   payload.copy(frame, header);
   return frame;
-}
-
-/** The parts of ws's WebSocket (8.x) that writing a prepared frame relies on. */
-interface WsInternals {
-  _socket?: Socket | null;
-  _sender?: { _state: number; _queue: unknown[] } | null;
-  _extensions?: Record<string, unknown>;
-}
-
-/** ws's Sender state when it is not waiting for a deflate or a Blob (and so queues nothing). */
-const SENDER_IDLE = 0;
-
-/**
- * The TCP socket of a ws WebSocket when a frame may be written to it directly: nothing queued in
- * ws's Sender (it queues only while compressing or reading a Blob) and no permessage-deflate (the
- * server disables it; with it, frames must keep ws's order through its queue). Else undefined, and
- * the frame goes through ws.send. ws is pinned (8.23) and a test covers these internals.
- */
-export function writableSocketOf(ws: WebSocket): Socket | undefined {
-  const internals = ws as unknown as WsInternals;
-  const socket = internals._socket;
-  const sender = internals._sender;
-  if (!socket || !sender || sender._state !== SENDER_IDLE || sender._queue.length > 0) return undefined;
-  if (internals._extensions?.['permessage-deflate'] !== undefined) return undefined;
-  return socket.destroyed ? undefined : socket;
 }
 
 /**

@@ -1,14 +1,10 @@
-import type { MetadataStorage as TransformerStorage } from 'class-transformer/types/MetadataStorage';
+import { TransformationType } from 'class-transformer';
 import { getMetadataStorage, ValidationArguments, ValidationTypes } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
+import { loadTransformerMetadata } from './class-transformer-internals';
 
-// class-transformer keeps its decorators' metadata (@Type, @Transform, @Expose, ...) in a storage
-// it does not export from its index; the path is stable in 0.5.x (no `exports` map).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const transformerStorage = (require('class-transformer/cjs/storage') as { defaultMetadataStorage: TransformerStorage }).defaultMetadataStorage;
-
-/** class-transformer's TransformationType.PLAIN_TO_CLASS. */
-const PLAIN_TO_CLASS = 0;
+/** class-transformer's decorator metadata (@Type, @Transform, @Expose, @Exclude): a private read, see that file. */
+const transformerStorage = loadTransformerMetadata();
 
 /**
  * The class-validator decorators the fast checker evaluates itself (by calling the decorator's own
@@ -137,7 +133,7 @@ export class DtoShape {
 
   /** The fast rule for one property, or null when one of its decorators is not supported. */
   private rule(name: string, metadatas: ValidationMetadata[], nested: Dto | undefined): PropertyRule | null {
-    if (transformerStorage.findTransformMetadatas(this.dto, name, PLAIN_TO_CLASS).length > 0) return null;
+    if (transformerStorage.findTransformMetadatas(this.dto, name, TransformationType.PLAIN_TO_CLASS).length > 0) return null;
     const rule: PropertyRule = { name, conditions: [], checks: [] };
     for (const m of metadatas) {
       if (m.each) return null;

@@ -6,6 +6,7 @@ import { ActivityInterceptor } from '../heartbeat/activity.interceptor';
 import { ServerMessageType } from '../protocol';
 import { Session } from '../registry/session';
 import { MESSAGE_HANDLER, MessageHandlerOptions } from './message-handler.decorator';
+import { globalEnhancersOf } from './nest-internals';
 import { preparePayloadValidator } from './payload-validator';
 
 export interface RegisteredHandler {
@@ -18,13 +19,8 @@ export interface RegisteredHandler {
   via: 'direct' | 'nest';
 }
 
-/** The global enhancers Nest applies to every handler (ApplicationConfig, which is not injectable). */
-interface GlobalEnhancers {
-  getGlobalGuards(): unknown[];
-  getGlobalRequestGuards(): unknown[];
-  getGlobalInterceptors(): unknown[];
-  getGlobalRequestInterceptors(): unknown[];
-}
+/** ExternalContextCreator.create's options for a message handler: guards and interceptors, no exception filters (dispatch turns errors into error frames). */
+const WS_ENHANCERS: NonNullable<Parameters<ExternalContextCreator['create']>[7]> = { guards: true, interceptors: true, filters: false };
 
 /**
  * Finds every @MessageHandler method in the application, built-in or from a user's module, and
@@ -74,9 +70,7 @@ export class HandlerRegistry implements OnModuleInit {
     }
     preparePayloadValidator(options.dto);
     const direct = !this.declaresEnhancers(instance, method) && this.onlyActivityIsGlobal();
-    const invoke = direct
-      ? directInvoker(instance, method)
-      : this.contextCreator.create(instance, method, methodName, undefined, undefined, undefined, undefined, { guards: true, interceptors: true, filters: false }, 'ws');
+    const invoke = direct ? directInvoker(instance, method) : this.nestInvoker(instance, method, methodName);
     this.handlers.set(options.type, {
       type: options.type,
       dto: options.dto,
@@ -91,16 +85,24 @@ export class HandlerRegistry implements OnModuleInit {
     return declared(GUARDS_METADATA) || declared(INTERCEPTORS_METADATA);
   }
 
-  /** Whether the global enhancers are ActivityInterceptor alone; when they cannot be read, no. */
+  /** Whether the global enhancers are ActivityInterceptor alone (throws when Nest's internals changed: nest-internals.ts). */
   private onlyActivityIsGlobal(): boolean {
-    const config = (this.contextCreator as unknown as { guardsContextCreator?: { config?: Partial<GlobalEnhancers> } }).guardsContextCreator?.config;
-    if (!config?.getGlobalGuards || !config.getGlobalRequestGuards || !config.getGlobalInterceptors || !config.getGlobalRequestInterceptors) return false;
+    const global = globalEnhancersOf(this.contextCreator);
     return (
-      config.getGlobalGuards().length === 0 &&
-      config.getGlobalRequestGuards().length === 0 &&
-      config.getGlobalRequestInterceptors().length === 0 &&
-      config.getGlobalInterceptors().every((i) => i instanceof ActivityInterceptor)
+      global.guards.length === 0 &&
+      global.requestScopedGuards.length === 0 &&
+      global.requestScopedInterceptors.length === 0 &&
+      global.interceptors.every((i) => i instanceof ActivityInterceptor)
     );
+  }
+
+  /** The method wrapped by Nest with its guards and interceptors, in the 'ws' context. */
+  private nestInvoker(instance: object, method: (...args: unknown[]) => unknown, methodName: string): RegisteredHandler['invoke'] {
+    const metadataKey = undefined; // no parameter decorators: Nest passes (session, payload) through
+    const paramsFactory = undefined;
+    const contextId = undefined; // static (singleton) handlers only: onModuleInit skips request-scoped ones
+    const inquirerId = undefined;
+    return this.contextCreator.create(instance, method, methodName, metadataKey, paramsFactory, contextId, inquirerId, WS_ENHANCERS, 'ws');
   }
 }
 

@@ -1,0 +1,54 @@
+import type { MetadataStorage } from 'class-transformer/types/MetadataStorage';
+
+/**
+ * The one file that reads a private part of class-transformer, for the fast DTO checker of
+ * src/messaging/dto-shape.ts (payloads checked with class-validator's own constraints, without
+ * plainToInstance + validateSync, when they pass).
+ *
+ * What it reads: `defaultMetadataStorage` from `class-transformer/cjs/storage`, the singleton in
+ * which @Type, @Transform, @Expose and @Exclude record their metadata; the package's index does not
+ * export it. The fast checker needs it to know that a DTO has no transformation (else
+ * class-transformer must build the instance) and which class a @ValidateNested property holds.
+ * Without it no DTO can be known to be transformation-free, so every payload would go through
+ * class-transformer and class-validator.
+ *
+ * Why: the measured cost of that per message, in docs/performance.md, "Library internals we read,
+ * and why" (request/reply scenario, CPU per request, with and without the fast checker).
+ *
+ * Checked against class-transformer 0.5.1 (cjs/storage.js, cjs/MetadataStorage.js), pinned in
+ * package.json. The shape is checked when this module loads (at start): a mismatch throws, naming
+ * class-transformer and its installed version; src/messaging/class-transformer-internals.spec.ts
+ * checks that the decorators of the installed package write to this storage.
+ */
+export const CLASS_TRANSFORMER_CHECKED_VERSION = '0.5.1';
+
+/** The part of class-transformer's MetadataStorage that dto-shape.ts reads. */
+export type TransformerMetadata = Pick<MetadataStorage, 'getStrategy' | 'getExposedMetadatas' | 'getExcludedMetadatas' | 'findTypeMetadata' | 'findTransformMetadatas'>;
+
+const METHODS = ['getStrategy', 'getExposedMetadatas', 'getExcludedMetadatas', 'findTypeMetadata', 'findTransformMetadatas'] as const;
+
+/** class-transformer's decorator metadata; throws when it is not where, or what, it was. */
+export function loadTransformerMetadata(load: () => unknown = () => require('class-transformer/cjs/storage')): TransformerMetadata {
+  let storage: Partial<TransformerMetadata> | undefined;
+  let problem: string;
+  try {
+    storage = (load() as { defaultMetadataStorage?: Partial<TransformerMetadata> } | undefined)?.defaultMetadataStorage;
+    const missing = METHODS.filter((name) => typeof storage?.[name] !== 'function');
+    if (storage && missing.length === 0) return storage as TransformerMetadata;
+    problem = storage ? `defaultMetadataStorage has no ${missing.join(', ')}` : 'cjs/storage exports no defaultMetadataStorage';
+  } catch (err) {
+    problem = `cjs/storage cannot be loaded (${(err as Error).message.split('\n')[0]})`;
+  }
+  throw new Error(
+    `class-transformer ${installedVersion()}: ${problem}. src/messaging/class-transformer-internals.ts was written for class-transformer ` +
+      `${CLASS_TRANSFORMER_CHECKED_VERSION}; re-check cjs/storage.js and cjs/MetadataStorage.js and update it.`,
+  );
+}
+
+function installedVersion(): string {
+  try {
+    return (require('class-transformer/package.json') as { version: string }).version;
+  } catch {
+    return '(version unknown)';
+  }
+}
