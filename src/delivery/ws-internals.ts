@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
+import { installedVersion } from '../internals/installed-version';
 
 /**
  * The one file that reads private members of ws's WebSocket, for the fan-out fast path
@@ -42,7 +43,7 @@ export function assertWsShape(ws: WebSocket): void {
   if (!sender || !Array.isArray(sender._queue)) problems.push('_sender._queue is not an array');
   if (problems.length > 0) {
     throw new Error(
-      `ws ${installedWsVersion()}: ${problems.join('; ')}. src/delivery/ws-internals.ts was written for ws ${WS_CHECKED_VERSION}; ` +
+      `ws ${installedVersion('ws')}: ${problems.join('; ')}. src/delivery/ws-internals.ts was written for ws ${WS_CHECKED_VERSION}; ` +
         're-check lib/websocket.js and lib/sender.js and update it (or pin ws back).',
     );
   }
@@ -63,12 +64,4 @@ export function writableSocketOf(ws: WebSocket): Socket | undefined {
   const { _socket: socket, _sender: sender } = ws as unknown as WsPrivate;
   if (!socket || !sender || sender._state !== SENDER_IDLE || sender._queue.length > 0) return undefined;
   return socket.destroyed ? undefined : socket;
-}
-
-function installedWsVersion(): string {
-  try {
-    return (require('ws/package.json') as { version: string }).version;
-  } catch {
-    return '(version unknown)';
-  }
 }

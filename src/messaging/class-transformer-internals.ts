@@ -1,4 +1,5 @@
 import type { MetadataStorage } from 'class-transformer/types/MetadataStorage';
+import { installedVersion } from '../internals/installed-version';
 
 /**
  * The one file that reads a private part of class-transformer, for the fast DTO checker of
@@ -40,15 +41,7 @@ export function loadTransformerMetadata(load: () => unknown = () => require('cla
     problem = `cjs/storage cannot be loaded (${(err as Error).message.split('\n')[0]})`;
   }
   throw new Error(
-    `class-transformer ${installedVersion()}: ${problem}. src/messaging/class-transformer-internals.ts was written for class-transformer ` +
+    `class-transformer ${installedVersion('class-transformer')}: ${problem}. src/messaging/class-transformer-internals.ts was written for class-transformer ` +
       `${CLASS_TRANSFORMER_CHECKED_VERSION}; re-check cjs/storage.js and cjs/MetadataStorage.js and update it.`,
   );
-}
-
-function installedVersion(): string {
-  try {
-    return (require('class-transformer/package.json') as { version: string }).version;
-  } catch {
-    return '(version unknown)';
-  }
 }

@@ -1,4 +1,5 @@
 import type { ExternalContextCreator } from '@nestjs/core';
+import { installedVersion } from '../internals/installed-version';
 
 /**
  * The one file that reads a private member of Nest, for the direct handler path of
@@ -44,13 +45,13 @@ export function globalEnhancersOf(contextCreator: ExternalContextCreator): Globa
   const missing = GETTERS.filter((name) => typeof config?.[name] !== 'function');
   if (!config || missing.length > 0) {
     throw new Error(
-      `@nestjs/core ${installedNestCoreVersion()}: ExternalContextCreator.guardsContextCreator.config has no ${missing.join(', ')}. ` +
+      `@nestjs/core ${installedVersion('@nestjs/core')}: ExternalContextCreator.guardsContextCreator.config has no ${missing.join(', ')}. ` +
         `src/messaging/nest-internals.ts was written for @nestjs/core ${NEST_CORE_CHECKED_VERSION}; re-check helpers/external-context-creator.js and update it.`,
     );
   }
   const read = (name: (typeof GETTERS)[number]) => {
     const list = (config as ApplicationConfigShape)[name]();
-    if (!Array.isArray(list)) throw new Error(`@nestjs/core ${installedNestCoreVersion()}: ApplicationConfig.${name}() did not return an array (src/messaging/nest-internals.ts)`);
+    if (!Array.isArray(list)) throw new Error(`@nestjs/core ${installedVersion('@nestjs/core')}: ApplicationConfig.${name}() did not return an array (src/messaging/nest-internals.ts)`);
     return list;
   };
   return {
@@ -59,12 +60,4 @@ export function globalEnhancersOf(contextCreator: ExternalContextCreator): Globa
     interceptors: read('getGlobalInterceptors'),
     requestScopedInterceptors: read('getGlobalRequestInterceptors'),
   };
-}
-
-function installedNestCoreVersion(): string {
-  try {
-    return (require('@nestjs/core/package.json') as { version: string }).version;
-  } catch {
-    return '(version unknown)';
-  }
 }
