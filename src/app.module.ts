@@ -20,6 +20,7 @@ import { PresenceModule } from './presence/presence.module';
 import { RedisModule } from './redis/redis.module';
 import { RegistryModule } from './registry/registry.module';
 import { RevocationModule } from './revocation/revocation.module';
+import { RoomsModule } from './rooms/rooms.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 /** What EXAMPLES may load: examples are not part of the service, so none is loaded unless asked. */
@@ -47,6 +48,7 @@ export class AppModule {
         DeliveryModule,
         HistoryModule,
         GatewayModule,
+        RoomsModule,
         AdminModule,
         HealthModule,
         WebhooksModule.forRoot(config),

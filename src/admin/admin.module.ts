@@ -1,19 +1,26 @@
 import { Module } from '@nestjs/common';
+import { ClusterModule } from '../cluster/cluster.module';
+import { DeliveryModule } from '../delivery/delivery.module';
+import { HistoryModule } from '../history/history.module';
 import { MessagingModule } from '../messaging/messaging.module';
+import { PresenceModule } from '../presence/presence.module';
+import { RegistryModule } from '../registry/registry.module';
+import { RevocationModule } from '../revocation/revocation.module';
+import { RoomsModule } from '../rooms/rooms.module';
 import { AdminAuthGuard } from './admin-auth.guard';
 import { AdminJwtVerifier } from './admin-jwt.verifier';
 import { BroadcastController } from './broadcast.controller';
 import { ConnectionsController } from './connections.controller';
 import { RevocationsController } from './revocations.controller';
-import { MemberRemovals, RoomMembersController } from './room-members.controller';
+import { RoomMembersController } from './room-members.controller';
 import { RoomsController } from './rooms.controller';
 import { StatsController } from './stats.controller';
 import { UsersController } from './users.controller';
 
 /** The admin REST API under /admin (OpenAPI at /docs); the dashboard page is public/admin/ui. */
 @Module({
-  imports: [MessagingModule],
+  imports: [RoomsModule, MessagingModule, RevocationModule, ClusterModule, PresenceModule, HistoryModule, RegistryModule, DeliveryModule],
   controllers: [ConnectionsController, RoomsController, RoomMembersController, UsersController, BroadcastController, StatsController, RevocationsController],
-  providers: [AdminAuthGuard, AdminJwtVerifier, MemberRemovals],
+  providers: [AdminAuthGuard, AdminJwtVerifier],
 })
 export class AdminModule {}

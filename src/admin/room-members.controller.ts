@@ -1,31 +1,12 @@
-import { Controller, Delete, Inject, Injectable, NotFoundException, OnModuleInit, Param } from '@nestjs/common';
+import { Controller, Delete, Inject, NotFoundException, Param } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { BUS, Bus } from '../bus/bus';
 import { PRESENCE_STORE, PresenceStore } from '../presence/presence-store';
-import { RoomSubscriptions } from '../messaging/room-subscriptions.service';
-import { ConnectionRegistry } from '../registry/connection-registry.service';
 import { AdminActor, AdminApi, ApiValidationResponse } from './admin-api.decorator';
 import { ErrorView } from './dto/error.dto';
 import { MemberParamDto, RemovedCount } from './dto/room.dto';
 import { DIRECTORY_UNAVAILABLE, storeCall } from './store-call';
-
-/** On every node: takes this node's sessions of a user out of a room when any node asks (bus). */
-@Injectable()
-export class MemberRemovals implements OnModuleInit {
-  constructor(
-    @Inject(BUS) private readonly bus: Bus,
-    private readonly registry: ConnectionRegistry,
-    private readonly subscriptions: RoomSubscriptions,
-  ) {}
-
-  onModuleInit(): void {
-    this.bus.onControl((message) => {
-      if (message.type !== 'remove-member') return;
-      for (const session of [...this.registry.ofUser(message.userId)]) if (session.rooms.has(message.room)) this.subscriptions.leave(session, message.room);
-    });
-  }
-}
 
 /** Takes a user's sessions, on every node, out of a room (a leave on their behalf; their token still allows a re-join). */
 @AdminApi('admin: rooms')

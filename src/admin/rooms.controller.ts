@@ -3,7 +3,7 @@ import { ApiNotFoundResponse, ApiOkResponse, ApiPayloadTooLargeResponse, ApiServ
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { HISTORY_STORE, HistoryStore } from '../history/history-store';
 import { PresenceService } from '../presence/presence.service';
-import { RoomPublisher } from '../messaging/room-publisher.service';
+import { RoomPublisher } from '../rooms/room-publisher.service';
 import { SYSTEM_SENDER } from '../protocol';
 import { PRESENCE_STORE, PresenceStore } from '../presence/presence-store';
 import { AdminActor, AdminApi, ApiValidationResponse } from './admin-api.decorator';

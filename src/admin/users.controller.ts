@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiPayloadTooLargeResponse, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import { DirectHandler } from '../messaging/handlers/direct.handler';
+import { DirectMessages } from '../messaging/direct-messages.service';
 import { MessageError } from '../messaging/message-error';
 import { SYSTEM_SENDER } from '../protocol';
 import { AdminActor, AdminApi, ApiValidationResponse } from './admin-api.decorator';
@@ -14,7 +14,7 @@ import { UserParamDto } from './dto/connection.dto';
 @Controller('admin/users')
 export class UsersController {
   constructor(
-    private readonly direct: DirectHandler,
+    private readonly direct: DirectMessages,
     @InjectPinoLogger(UsersController.name) private readonly logger: PinoLogger,
   ) {}
 
@@ -27,7 +27,7 @@ export class UsersController {
   async send(@Param() { userId }: UserParamDto, @Body() { body }: PublishBodyDto, @AdminActor() actor: string): Promise<DeliveryResult> {
     let result: DeliveryResult;
     try {
-      result = await this.direct.sendAs(SYSTEM_SENDER, userId, body);
+      result = await this.direct.send(SYSTEM_SENDER, userId, body);
     } catch (err) {
       if (err instanceof MessageError) throw new ServiceUnavailableException(err.message);
       throw err;

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
-import { AuthHandler } from '../messaging/handlers/auth.handler';
+import { DeliveryModule } from '../delivery/delivery.module';
 import { storeProvider } from '../redis/store-provider';
+import { RegistryModule } from '../registry/registry.module';
 import { AddressConnections } from './address-connections';
 import { TICKET_STORE, TicketStore } from './ticket-store';
 import { InMemoryTicketStore } from './ticket-store.memory';
@@ -10,16 +11,16 @@ import { TokenExpiryService } from './token-expiry.service';
 import { TokenVerifier } from './token-verifier';
 
 /**
- * Token verification, upgrade tickets (POST /auth/ticket), token expiry (4001) and `auth.refresh`
- * (found by the HandlerRegistry like any @MessageHandler provider), per-address connection counts.
+ * Token verification, upgrade tickets (POST /auth/ticket), token expiry (4001), per-address
+ * connection counts.
  */
 @Module({
+  imports: [RegistryModule, DeliveryModule],
   controllers: [TicketController],
   providers: [
     TokenVerifier,
     TokenExpiryService,
     AddressConnections,
-    AuthHandler,
     // A ticket issued by one node must be redeemable on any other: on Redis in a cluster.
     storeProvider<TicketStore>(TICKET_STORE, { memory: () => new InMemoryTicketStore(), redis: (redis) => new RedisTicketStore(redis) }),
   ],

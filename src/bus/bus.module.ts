@@ -8,7 +8,11 @@ import { RedisBus } from './bus.redis';
 
 const named = (logger: PinoLogger) => (logger.setContext('Bus'), logger);
 
-/** Provides the Bus (token BUS): Redis pub/sub when REDIS_URL is set, else in memory. */
+/**
+ * Provides the Bus (token BUS): Redis pub/sub when REDIS_URL is set, else in memory. Global because
+ * it is the extension API: a module of your own injects BUS without importing a module of ours
+ * (README, "Extending").
+ */
 @Global()
 @Module({
   providers: [

@@ -1,7 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG, AppConfig } from '../config';
-import { BusDelivery } from '../delivery/bus-delivery.service';
 import { LifecycleEvents } from '../lifecycle/lifecycle-events.service';
 import { PRESENCE_STORE, PresenceStore, ReapedSession, SharedPresenceStore } from '../presence/presence-store';
 import { PresenceService } from '../presence/presence.service';
@@ -17,19 +16,19 @@ export const DEAD_NODE_CLOSE_CODE = 1006;
  * reap removed it (exactly one) announces presence.leave in its rooms and emits room.left and
  * connection.closed through LifecycleEvents (so webhooks), with the dead node as origin. So a node
  * killed with -9 has its sessions gone within NODE_TTL_MS plus one refresh period. The same tick
- * reconciles this node's rooms with their streams (BusDelivery.reconcile).
+ * runs the `onTick` listeners (BusDelivery reconciles this node's rooms with their streams).
  */
 @Injectable()
 export class NodeLivenessService implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
   private activityFlushedAt = 0;
   private listed = false;
+  private readonly tickListeners: (() => Promise<void>)[] = [];
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(PRESENCE_STORE) private readonly store: PresenceStore,
     private readonly presence: PresenceService,
-    private readonly busDelivery: BusDelivery,
     private readonly registry: ConnectionRegistry,
     private readonly lifecycle: LifecycleEvents,
     private readonly stats: NodeStatsService,
@@ -52,6 +51,11 @@ export class NodeLivenessService implements OnApplicationBootstrap, OnApplicatio
     this.timer.unref();
   }
 
+  /** Runs `listener` on every tick (cluster mode only), after this node's refresh and before the reaping. */
+  onTick(listener: () => Promise<void>): void {
+    this.tickListeners.push(listener);
+  }
+
   onApplicationShutdown(): void {
     clearInterval(this.timer);
   }
@@ -64,7 +68,7 @@ export class NodeLivenessService implements OnApplicationBootstrap, OnApplicatio
     this.activityFlushedAt = flushedAt;
     if (this.listed && !wasListed) await this.reregister(store);
     this.listed = true;
-    await this.busDelivery.reconcile();
+    for (const listener of this.tickListeners) await listener();
     this.announce(await store.reapDeadNodes());
   }
 

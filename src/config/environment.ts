@@ -121,7 +121,7 @@ export class Environment {
   NODE_TTL_MS: number = 15_000;
 
   /** JWT claim that lists roles (an array, or one string); unset = admin JWTs are not accepted. */
-  @IsOptional() @Matches(/^[A-Za-z0-9_.:\/-]{1,128}$/, { message: 'ADMIN_ROLE_CLAIM must be a claim name (1-128 characters of A-Z a-z 0-9 _ . : / -)' })
+  @IsOptional() @Matches(/^[A-Za-z0-9_.:/-]{1,128}$/, { message: 'ADMIN_ROLE_CLAIM must be a claim name (1-128 characters of A-Z a-z 0-9 _ . : / -)' })
   ADMIN_ROLE_CLAIM?: string;
 
   /** The role in ADMIN_ROLE_CLAIM that grants the admin API. */

@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { BUS, Bus, BusListener } from '../bus/bus';
+import { NodeLivenessService } from '../cluster/node-liveness.service';
 import { HISTORY_STORE, HistoryStore } from '../history/history-store';
 import { CloseCode, KICKED_REASON } from '../protocol';
 import { ConnectionRegistry } from '../registry/connection-registry.service';
@@ -29,11 +30,13 @@ export class BusDelivery implements BusListener, OnModuleInit {
     private readonly registry: ConnectionRegistry,
     private readonly fanout: FanoutService,
     private readonly outbound: OutboundService,
+    private readonly liveness: NodeLivenessService,
     @InjectPinoLogger(BusDelivery.name) private readonly logger: PinoLogger,
   ) {}
 
   onModuleInit(): void {
     this.bus.listen(this);
+    this.liveness.onTick(() => this.reconcile());
   }
 
   roomMessage(room: string, offset: number, epoch: string, frame: Buffer): void {
@@ -70,8 +73,9 @@ export class BusDelivery implements BusListener, OnModuleInit {
 
   /**
    * Compares each room's stream with what this node delivered. A room that made no progress for
-   * STUCK_AFTER_MS while its stream was ahead has lost messages; so has one whose epoch changed. Run periodically in cluster mode: it catches silent pub/sub losses even
-   * in rooms that go quiet, where no later message would reveal the gap.
+   * STUCK_AFTER_MS while its stream was ahead has lost messages; so has one whose epoch changed.
+   * Run on every cluster liveness tick: it catches silent pub/sub losses even in rooms that go
+   * quiet, where no later message would reveal the gap.
    */
   async reconcile(immediate = false): Promise<void> {
     for (const room of this.sequencer.rooms()) {

@@ -1,8 +1,15 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { ClusterModule } from '../cluster/cluster.module';
+import { HistoryModule } from '../history/history.module';
+import { RegistryModule } from '../registry/registry.module';
 import { BusDelivery } from './bus-delivery.service';
 import { FanoutService } from './fanout.service';
 import { OutboundService } from './outbound.service';
 
-@Global()
-@Module({ providers: [OutboundService, FanoutService, BusDelivery], exports: [OutboundService, FanoutService, BusDelivery] })
+/** Every frame to a client leaves through here: written to one socket, fanned out, or brought by the bus. */
+@Module({
+  imports: [RegistryModule, HistoryModule, ClusterModule],
+  providers: [OutboundService, FanoutService, BusDelivery],
+  exports: [OutboundService, BusDelivery],
+})
 export class DeliveryModule {}

@@ -1,6 +1,7 @@
 import type { ConnectionRegistry } from '../registry/connection-registry.service';
 import { Session } from '../registry/session';
 import { FanoutService } from './fanout.service';
+import { RoomRecovery } from './room-recovery';
 import type { OutboundService, PreparedFrame } from './outbound.service';
 
 /** Pure delivery logic: which member gets which room frame. The writes are recorded, not sent. */
@@ -15,10 +16,10 @@ function setup(members: Session[]) {
 
 const member = (id: string) => Object.assign(Object.create(Session.prototype) as Session, { id });
 
-describe('FanoutService.toRoom', () => {
+describe('FanoutService.toRoom with RoomRecovery', () => {
   it('skips, once, the offsets a member already got from its join while the bus was behind', () => {
     const [early, joiner] = [member('early'), member('joiner')];
-    joiner.joinedAhead = new Map([['r', 12]]);
+    RoomRecovery.skipUpTo(joiner, 'r', 12);
     const { fanout, written } = setup([early, joiner]);
     for (const offset of [11, 12, 13]) expect(fanout.toRoom('r', Buffer.from(`m${offset}`), undefined, offset)).toBe(2);
     expect(written).toEqual(['early:m11', 'early:m12', 'early:m13', 'joiner:m13']);
@@ -27,7 +28,7 @@ describe('FanoutService.toRoom', () => {
 
   it('leaves frames without an offset (events) and other rooms alone', () => {
     const joiner = member('joiner');
-    joiner.joinedAhead = new Map([['other', 50]]);
+    RoomRecovery.skipUpTo(joiner, 'other', 50);
     const { fanout, written } = setup([joiner]);
     fanout.toRoom('r', Buffer.from('event'));
     fanout.toRoom('r', Buffer.from('m3'), undefined, 3);

@@ -3,6 +3,7 @@ import { CloseCode } from '../protocol';
 import { ConnectionRegistry } from '../registry/connection-registry.service';
 import { Session } from '../registry/session';
 import { OutboundService, PreparedFrame } from './outbound.service';
+import { RoomRecovery } from './room-recovery';
 
 /** Live frames one session may have held while its recovery reads the history store. */
 export const MAX_HELD_FRAMES = 10_000;
@@ -27,26 +28,17 @@ export class FanoutService {
     const frame = new PreparedFrame(encoded);
     for (const session of this.registry.inRoom(room)) {
       if (session === except) continue;
-      const held = session.recovering?.get(room);
-      if (held) {
-        if (held.length >= MAX_HELD_FRAMES) this.outbound.close(session, CloseCode.SlowConsumer, 'slow consumer');
-        else held.push({ offset, frame: encoded });
-        delivered++;
-      } else if (session.joinedAhead !== undefined && offset !== undefined && this.alreadyHas(session, room, offset)) {
-        delivered++;
-      } else if (this.outbound.writePrepared(session, frame)) delivered++;
+      const route = RoomRecovery.route(session, room, offset);
+      if (route === 'write') {
+        if (this.outbound.writePrepared(session, frame)) delivered++;
+        continue;
+      }
+      delivered++;
+      if (route === 'skip') continue;
+      if (route.length >= MAX_HELD_FRAMES) this.outbound.close(session, CloseCode.SlowConsumer, 'slow consumer');
+      else route.push({ offset, frame: encoded });
     }
     return delivered;
-  }
-
-  /** Whether the session's join already gave it this offset (see Session.joinedAhead). */
-  private alreadyHas(session: Session, room: string, offset: number): boolean {
-    const ahead = session.joinedAhead!.get(room);
-    if (ahead === undefined) return false;
-    if (offset <= ahead) return true;
-    session.joinedAhead!.delete(room);
-    if (session.joinedAhead!.size === 0) session.joinedAhead = undefined;
-    return false;
   }
 
   toUser(userId: string, encoded: Buffer): number {

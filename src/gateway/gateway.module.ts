@@ -1,15 +1,20 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
+import { DeliveryModule } from '../delivery/delivery.module';
 import { HeartbeatModule } from '../heartbeat/heartbeat.module';
+import { LifecycleModule } from '../lifecycle/lifecycle.module';
 import { MessagingModule } from '../messaging/messaging.module';
-import { DrainService } from './drain.service';
+import { PresenceModule } from '../presence/presence.module';
+import { RegistryModule } from '../registry/registry.module';
+import { RevocationModule } from '../revocation/revocation.module';
+import { ShutdownModule } from '../shutdown/shutdown.module';
 import { FramePipeline } from './frame-pipeline.service';
 import { RealtimeGateway } from './realtime.gateway';
 import { UpgradeVerifier } from './upgrade-verifier.service';
 
 @Module({
-  imports: [AuthModule, HeartbeatModule, MessagingModule],
-  providers: [RealtimeGateway, FramePipeline, UpgradeVerifier, DrainService],
-  exports: [UpgradeVerifier, DrainService],
+  imports: [AuthModule, RevocationModule, ShutdownModule, HeartbeatModule, MessagingModule, RegistryModule, PresenceModule, DeliveryModule, LifecycleModule],
+  providers: [RealtimeGateway, FramePipeline, UpgradeVerifier],
+  exports: [UpgradeVerifier],
 })
 export class GatewayModule {}

@@ -49,6 +49,7 @@ export class RealtimeGateway implements OnGatewayConnection {
     @InjectPinoLogger(RealtimeGateway.name) private readonly logger: PinoLogger,
   ) {
     // ws calls listeners with `this` bound to the socket; these three are created once.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- `this` in them is the socket
     const gateway = this;
     this.onMessage = function (data, isBinary) {
       const session = sessionOf(this);

@@ -70,8 +70,3 @@ export function remoteAddress(req: IncomingMessage, trustProxy: boolean): string
   }
   return req.socket.remoteAddress ?? 'unknown';
 }
-
-/** The URL without its query string: query strings can hold tokens and must not be logged. */
-export function redactUrl(url: string | undefined): string {
-  return (url ?? '').split('?')[0];
-}

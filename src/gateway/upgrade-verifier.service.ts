@@ -9,7 +9,7 @@ import { PRESENCE_STORE, PresenceStore } from '../presence/presence-store';
 import { APP_CONFIG, AppConfig } from '../config';
 import { ConnectionRegistry } from '../registry/connection-registry.service';
 import { RevokedTokens } from '../revocation/revoked-tokens';
-import { DrainService } from './drain.service';
+import { DrainService } from '../shutdown/drain.service';
 import { Credential, extractCredential, extractOrigin, remoteAddress } from './upgrade-request';
 
 type RefusalStatus = 400 | 401 | 403 | 429 | 503;

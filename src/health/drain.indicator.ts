@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { DrainService } from '../gateway/drain.service';
+import { DrainService } from '../shutdown/drain.service';
 import { ReadinessIndicator } from './readiness-indicator';
 
 /** Not ready once shutdown has begun: load balancers stop sending new clients before the 503s. */

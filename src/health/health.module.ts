@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { GatewayModule } from '../gateway/gateway.module';
+import { ShutdownModule } from '../shutdown/shutdown.module';
 import { DrainIndicator } from './drain.indicator';
 import { HealthController } from './health.controller';
 import { RedisIndicator } from './redis.indicator';
@@ -22,7 +22,7 @@ const list = (...indicators: ReadinessIndicator[]) => indicators;
 
 @Module({
   // Failures are answered with 503 and their reason; logging each probe of a draining node is noise.
-  imports: [TerminusModule.forRoot({ logger: false }), GatewayModule],
+  imports: [TerminusModule.forRoot({ logger: false }), ShutdownModule],
   controllers: [HealthController],
   providers: [
     ...READINESS,

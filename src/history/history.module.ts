@@ -1,4 +1,4 @@
-import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config';
 import { storeProvider } from '../redis/store-provider';
 import { HISTORY_STORE, HistoryStore } from './history-store';
@@ -22,7 +22,6 @@ class HistorySweeper implements OnApplicationShutdown {
 }
 
 /** Provides the HistoryStore (token HISTORY_STORE): on Redis in cluster mode, else in memory. */
-@Global()
 @Module({
   providers: [
     storeProvider<HistoryStore, [AppConfig]>(HISTORY_STORE, {

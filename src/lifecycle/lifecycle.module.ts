@@ -1,7 +1,6 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { LifecycleEvents } from './lifecycle-events.service';
 
-/** Global, so the gateway, messaging and observers can all reach the one LifecycleEvents. */
-@Global()
+/** One LifecycleEvents for the gateway, rooms and cluster (emitters) and webhooks (observer). */
 @Module({ providers: [LifecycleEvents], exports: [LifecycleEvents] })
 export class LifecycleModule {}

@@ -2,7 +2,6 @@ import type { IncomingMessage } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AppConfig } from '../config';
-import { redactUrl } from '../gateway/upgrade-request';
 import { quietStartUpInventory } from './pretty-log-stream';
 
 /**
@@ -18,11 +17,16 @@ export function loggerOptions(config: AppConfig, stream: DestinationStream): Par
         autoLogging: { ignore: (req) => /^\/(health|metrics)(\/|\?|$)/.test(req.url ?? '') },
         redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["sec-websocket-protocol"]'],
         serializers: {
-          req: (req: IncomingMessage & { id?: unknown }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
+          req: (req: IncomingMessage & { id?: unknown }) => ({ id: req.id, method: req.method, url: withoutQuery(req.url) }),
         },
         ...(config.logFormat === 'pretty' && { hooks: quietStartUpInventory }),
       },
       stream,
     ],
   };
+}
+
+/** Query strings can hold tokens (`?token=`, `?ticket=`): they must not be logged. */
+function withoutQuery(url: string | undefined): string {
+  return (url ?? '').split('?')[0];
 }

@@ -1,17 +1,21 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { AuthModule } from '../auth/auth.module';
+import { PresenceModule } from '../presence/presence.module';
+import { RevocationModule } from '../revocation/revocation.module';
+import { DirectMessages } from './direct-messages.service';
 import { HandlerRegistry } from './handler-registry.service';
+import { AuthHandler } from './handlers/auth.handler';
 import { DirectHandler } from './handlers/direct.handler';
 import { PingHandler } from './handlers/ping.handler';
-import { PresenceHandler } from './handlers/presence.handler';
-import { RoomHandler } from './handlers/room.handler';
-import { RoomPublisher } from './room-publisher.service';
-import { RoomSubscriptions } from './room-subscriptions.service';
 
-/** The built-in message types, and the registry that finds every @MessageHandler in the app. */
+/**
+ * The registry that finds every @MessageHandler in the app (the rooms feature's and extensions'
+ * too), and the message types that belong to no feature: ping, direct messages, auth.refresh.
+ */
 @Module({
-  imports: [DiscoveryModule],
-  providers: [HandlerRegistry, RoomPublisher, RoomSubscriptions, PingHandler, RoomHandler, DirectHandler, PresenceHandler],
-  exports: [HandlerRegistry, RoomPublisher, RoomSubscriptions, DirectHandler],
+  imports: [DiscoveryModule, AuthModule, RevocationModule, PresenceModule],
+  providers: [HandlerRegistry, DirectMessages, PingHandler, DirectHandler, AuthHandler],
+  exports: [HandlerRegistry, DirectMessages],
 })
 export class MessagingModule {}

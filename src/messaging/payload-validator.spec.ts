@@ -6,9 +6,9 @@ import { DtoShape } from './dto-shape';
 import { AuthRefreshDto } from './dto/auth-refresh.dto';
 import { DirectSendDto } from './dto/direct-send.dto';
 import { EmptyDto } from './dto/empty.dto';
-import { RoomHistoryDto } from './dto/room-history.dto';
-import { RoomJoinDto, StreamPositionDto } from './dto/room-join.dto';
-import { RoomDto, RoomPublishDto } from './dto/room.dto';
+import { RoomHistoryDto } from '../rooms/dto/room-history.dto';
+import { RoomJoinDto, StreamPositionDto } from '../rooms/dto/room-join.dto';
+import { RoomDto, RoomPublishDto } from '../rooms/dto/room.dto';
 import { MessageError } from './message-error';
 import { preparePayloadValidator, validatePayload } from './payload-validator';
 

@@ -1,15 +1,16 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config';
 import { storeProvider } from '../redis/store-provider';
 import { ConnectionRegistry } from '../registry/connection-registry.service';
+import { RegistryModule } from '../registry/registry.module';
 import { PRESENCE_STORE, PresenceStore } from './presence-store';
 import { InMemoryPresenceStore } from './presence-store.memory';
 import { RedisPresenceStore } from './presence-store.redis';
 import { PresenceService } from './presence.service';
 
 /** Presence and the session directory: cluster-wide on Redis, else this node's registry. */
-@Global()
 @Module({
+  imports: [RegistryModule],
   providers: [
     storeProvider<PresenceStore, [AppConfig, ConnectionRegistry]>(PRESENCE_STORE, {
       inject: [APP_CONFIG, ConnectionRegistry],

@@ -14,6 +14,7 @@ class RedisLifecycle implements OnApplicationShutdown {
   }
 }
 
+/** Global, like the config it is made from: every store provider (store-provider.ts) reads it. */
 @Global()
 @Module({
   providers: [

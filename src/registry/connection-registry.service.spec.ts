@@ -4,7 +4,7 @@ import { Session } from './session';
 import { TokenBucket } from './token-bucket';
 
 // The registry never touches the socket: a bare object stands in for it.
-const fakeSocket = {} as any;
+const fakeSocket = {} as Session['socket'];
 
 function session(id: string, userId: string): Session {
   return new Session(id, userId, fakeSocket, new RoomPermissions(['*']), new TokenBucket(10, 10, 0), '127.0.0.1', 0, 0);

@@ -42,7 +42,6 @@ export class ConnectionRegistry {
   /** Returns false when the session was not in the room. */
   leave(session: Session, room: string): boolean {
     if (!session.rooms.delete(room)) return false;
-    session.joinedAhead?.delete(room);
     removeFromIndex(this.byRoom, room, session);
     return true;
   }

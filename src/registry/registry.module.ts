@@ -1,6 +1,5 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { ConnectionRegistry } from './connection-registry.service';
 
-@Global()
 @Module({ providers: [ConnectionRegistry], exports: [ConnectionRegistry] })
 export class RegistryModule {}

@@ -19,11 +19,11 @@ export class Session {
   lastActivityAt: number;
   /** Set once the server has started closing this socket, so it is closed only once. */
   closing = false;
-  /** Live frames of rooms being recovered, held until their replay is written. */
+  /** Live frames of rooms being recovered, held until their replay is written (see RoomRecovery). */
   recovering?: Map<string, PendingFrame[]>;
   /**
    * Per room, the offset a join already gave this session while the node's bus had not yet
-   * delivered up to it: live frames up to it are skipped, once, instead of repeated.
+   * delivered up to it: live frames up to it are skipped, once, instead of repeated (see RoomRecovery).
    */
   joinedAhead?: Map<string, number>;
   /** Registration order on this node, set by ConnectionRegistry.add: the admin API pages by it. */

@@ -1,14 +1,16 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { DeliveryModule } from '../delivery/delivery.module';
 import { storeProvider } from '../redis/store-provider';
+import { RegistryModule } from '../registry/registry.module';
 import { REVOCATION_STORE, RevocationStore } from './revocation-store';
 import { InMemoryRevocationStore } from './revocation-store.memory';
 import { RedisRevocationStore } from './revocation-store.redis';
 import { RevocationService } from './revocation.service';
 import { RevokedTokens } from './revoked-tokens';
 
-/** Global: the upgrade verifier, the auth handler and the admin API share the one RevokedTokens. */
-@Global()
+/** Revoked users and token ids: one RevokedTokens for the upgrade, `auth.refresh` and the admin API. */
 @Module({
+  imports: [RegistryModule, DeliveryModule],
   providers: [
     RevokedTokens,
     storeProvider<RevocationStore>(REVOCATION_STORE, { memory: () => new InMemoryRevocationStore(), redis: (redis) => new RedisRevocationStore(redis) }),

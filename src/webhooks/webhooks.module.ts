@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from '../config';
+import { LifecycleModule } from '../lifecycle/lifecycle.module';
 import { WebhookDispatcher } from './webhook-dispatcher.service';
 import { WebhookMetrics } from './webhook.metrics';
 
@@ -7,6 +8,6 @@ import { WebhookMetrics } from './webhook.metrics';
 @Module({})
 export class WebhooksModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: WebhooksModule, providers: config.webhook ? [WebhookDispatcher, WebhookMetrics] : [] };
+    return { module: WebhooksModule, imports: [LifecycleModule], providers: config.webhook ? [WebhookDispatcher, WebhookMetrics] : [] };
   }
 }

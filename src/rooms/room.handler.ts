@@ -1,15 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { HISTORY_STORE, HistoryStore } from '../../history/history-store';
-import { ClientMessageType, HISTORY_PAGE_DEFAULT, HistoryPage, JoinAck, LeaveAck, PublishAck } from '../../protocol';
-import { Session } from '../../registry/session';
-import { RoomHistoryDto } from '../dto/room-history.dto';
-import { RoomJoinDto } from '../dto/room-join.dto';
-import { RoomDto, RoomPublishDto } from '../dto/room.dto';
-import { fromStore } from '../store-access';
-import { MessageHandler } from '../message-handler.decorator';
-import { assertRoomAccess } from '../room-access';
-import { RoomPublisher } from '../room-publisher.service';
-import { RoomSubscriptions } from '../room-subscriptions.service';
+import { HISTORY_STORE, HistoryStore } from '../history/history-store';
+import { ClientMessageType, HISTORY_PAGE_DEFAULT, HistoryPage, JoinAck, LeaveAck, PublishAck } from '../protocol';
+import { Session } from '../registry/session';
+import { RoomHistoryDto } from './dto/room-history.dto';
+import { RoomJoinDto } from './dto/room-join.dto';
+import { RoomDto, RoomPublishDto } from './dto/room.dto';
+import { fromStore } from '../messaging/store-access';
+import { MessageHandler } from '../messaging/message-handler.decorator';
+import { assertRoomAccess } from './room-access';
+import { RoomPublisher } from './room-publisher.service';
+import { RoomSubscriptions } from './room-subscriptions.service';
 
 @Injectable()
 export class RoomHandler {

@@ -4,7 +4,7 @@ import { BUS, Bus } from '../bus/bus';
 import { HISTORY_STORE, HistoryStore } from '../history/history-store';
 import { DeliveryLatency } from '../metrics/delivery-latency';
 import { PublishAck } from '../protocol';
-import { fromStore } from './store-access';
+import { fromStore } from '../messaging/store-access';
 
 /**
  * Publishes to a room: stored in history first (which assigns the offset), then handed to the bus,

@@ -1,4 +1,4 @@
-import { IsPresent, IsRoomName } from './validators';
+import { IsPresent, IsRoomName } from '../../messaging/dto/validators';
 
 export class RoomDto {
   @IsRoomName()

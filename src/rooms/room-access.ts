@@ -1,6 +1,6 @@
 import { ErrorCode } from '../protocol';
 import { Session } from '../registry/session';
-import { MessageError } from './message-error';
+import { MessageError } from '../messaging/message-error';
 
 /** Joining, publishing, reading presence (and history) need a matching pattern in the token. */
 export function assertRoomAccess(session: Session, room: string): void {

@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BusDelivery } from '../delivery/bus-delivery.service';
 import { OutboundService } from '../delivery/outbound.service';
+import { RoomRecovery } from '../delivery/room-recovery';
 import { HISTORY_STORE, HistoryStore } from '../history/history-store';
 import { LifecycleEvents } from '../lifecycle/lifecycle-events.service';
 import { JoinAck, StreamPosition } from '../protocol';
 import { ConnectionRegistry } from '../registry/connection-registry.service';
-import { PendingFrame, Session } from '../registry/session';
-import { fromStore } from './store-access';
+import { Session } from '../registry/session';
+import { fromStore } from '../messaging/store-access';
 import { PresenceService } from '../presence/presence.service';
 
 /**
@@ -28,9 +29,7 @@ export class RoomSubscriptions {
   async join(session: Session, room: string, since?: StreamPosition): Promise<JoinAck> {
     // Live frames are held from the moment the session is in the room until its position is
     // known, so the ack's offset is exact: nothing after it is missed, nothing up to it repeated.
-    const held: PendingFrame[] = [];
-    const recovering = (session.recovering ??= new Map());
-    recovering.set(room, held);
+    const held = RoomRecovery.hold(session, room);
     try {
       const joined = this.enter(session, room);
       const missed = since ? await this.orUndo(session, room, joined, () => this.history.since(room, since)) : null;
@@ -47,18 +46,18 @@ export class RoomSubscriptions {
       // The node's baseline for the room: a later message that skips offsets is a gap. If the bus
       // is behind what this join read from the store, the session skips those frames when they come.
       const nodeAt = this.busDelivery.sequencer.position(room);
-      if (nodeAt && nodeAt.epoch === position.epoch && nodeAt.offset < offset) (session.joinedAhead ??= new Map()).set(room, offset);
+      if (nodeAt && nodeAt.epoch === position.epoch && nodeAt.offset < offset) RoomRecovery.skipUpTo(session, room, offset);
       this.busDelivery.sequencer.observe(room, offset, position.epoch);
       const ack: JoinAck = { room, offset, epoch: position.epoch };
       return since ? { ...ack, recovered: missed !== null } : ack;
     } finally {
-      recovering.delete(room);
-      if (recovering.size === 0) session.recovering = undefined;
+      RoomRecovery.release(session, room);
     }
   }
 
   leave(session: Session, room: string): void {
     if (!this.registry.leave(session, room)) return;
+    RoomRecovery.forget(session, room);
     this.presence.announceLeave(session, room);
     this.lifecycle.roomLeft(session, room);
   }

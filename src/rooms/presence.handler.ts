@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { ClientMessageType, PresenceAck } from '../../protocol';
-import { Session } from '../../registry/session';
-import { RoomDto } from '../dto/room.dto';
-import { MessageHandler } from '../message-handler.decorator';
-import { fromStore } from '../store-access';
-import { PresenceService } from '../../presence/presence.service';
-import { assertRoomAccess } from '../room-access';
+import { ClientMessageType, PresenceAck } from '../protocol';
+import { Session } from '../registry/session';
+import { RoomDto } from './dto/room.dto';
+import { MessageHandler } from '../messaging/message-handler.decorator';
+import { fromStore } from '../messaging/store-access';
+import { PresenceService } from '../presence/presence.service';
+import { assertRoomAccess } from './room-access';
 
 @Injectable()
 export class PresenceHandler {
