@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const FOLDERS = [
-  'protocol', 'config', 'redis', 'logging', 'http', 'registry', 'bus', 'history', 'presence', 'lifecycle', 'metrics', 'cluster',
+  'protocol', 'config', 'internals', 'redis', 'logging', 'http', 'registry', 'bus', 'history', 'presence', 'lifecycle', 'metrics', 'cluster',
   'delivery', 'auth', 'revocation', 'messaging', 'rooms', 'heartbeat', 'shutdown', 'gateway', 'health', 'admin', 'webhooks', 'dev', 'examples', 'cli',
 ];
 
@@ -19,14 +19,13 @@ const CORE = ['redis', 'logging', 'http', 'registry', 'bus', 'history', 'presenc
 const FORBIDDEN = {
   protocol: 'everything',
   config: 'everything',
+  internals: 'everything',
   // registry/ is let import auth/: a Session holds its token's RoomPermissions (a plain class).
   ...Object.fromEntries(CORE.map((folder) => [folder, ['delivery', ...FEATURES.filter((f) => folder !== 'registry' || f !== 'auth')]])),
   delivery: FEATURES,
   auth: ['messaging', 'rooms', 'heartbeat', 'shutdown', 'revocation'],
   revocation: ['messaging', 'rooms', 'heartbeat', 'shutdown'],
-  // Not heartbeat/ yet: handler-registry.service.ts reads ActivityInterceptor from there, and moves
-  // with it (the interceptor belongs to messaging/) once the work on that file has landed.
-  messaging: ['rooms', 'shutdown'],
+  messaging: ['rooms', 'shutdown', 'heartbeat'],
   rooms: ['heartbeat', 'shutdown', 'auth', 'revocation'],
   heartbeat: ['delivery', 'messaging', 'rooms', 'shutdown', 'auth', 'revocation'],
   shutdown: ['messaging', 'rooms', 'heartbeat', 'auth', 'revocation'],

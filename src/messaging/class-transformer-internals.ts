@@ -29,6 +29,8 @@ export type TransformerMetadata = Pick<MetadataStorage, 'getStrategy' | 'getExpo
 const METHODS = ['getStrategy', 'getExposedMetadatas', 'getExcludedMetadatas', 'findTypeMetadata', 'findTransformMetadatas'] as const;
 
 /** class-transformer's decorator metadata; throws when it is not where, or what, it was. */
+// A require, not an import: a missing file must become our error above, not a failed module load.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 export function loadTransformerMetadata(load: () => unknown = () => require('class-transformer/cjs/storage')): TransformerMetadata {
   let storage: Partial<TransformerMetadata> | undefined;
   let problem: string;

@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { GUARDS_METADATA, INTERCEPTORS_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, ExternalContextCreator, MetadataScanner, Reflector } from '@nestjs/core';
 import { isObservable, lastValueFrom } from 'rxjs';
-import { ActivityInterceptor } from '../heartbeat/activity.interceptor';
+import { ActivityInterceptor } from './activity.interceptor';
 import { ServerMessageType } from '../protocol';
 import { Session } from '../registry/session';
 import { MESSAGE_HANDLER, MessageHandlerOptions } from './message-handler.decorator';

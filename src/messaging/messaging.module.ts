@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
+import { APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { AuthModule } from '../auth/auth.module';
 import { PresenceModule } from '../presence/presence.module';
 import { RevocationModule } from '../revocation/revocation.module';
@@ -8,6 +8,7 @@ import { HandlerRegistry } from './handler-registry.service';
 import { AuthHandler } from './handlers/auth.handler';
 import { DirectHandler } from './handlers/direct.handler';
 import { PingHandler } from './handlers/ping.handler';
+import { ActivityInterceptor } from './activity.interceptor';
 
 /**
  * The registry that finds every @MessageHandler in the app (the rooms feature's and extensions'
@@ -15,7 +16,8 @@ import { PingHandler } from './handlers/ping.handler';
  */
 @Module({
   imports: [DiscoveryModule, AuthModule, RevocationModule, PresenceModule],
-  providers: [HandlerRegistry, DirectMessages, PingHandler, DirectHandler, AuthHandler],
+  // ActivityInterceptor is global (APP_INTERCEPTOR): it records lastActivityAt for every handler, extensions' too.
+  providers: [HandlerRegistry, DirectMessages, PingHandler, DirectHandler, AuthHandler, { provide: APP_INTERCEPTOR, useClass: ActivityInterceptor }],
   exports: [HandlerRegistry, DirectMessages],
 })
 export class MessagingModule {}
