@@ -14,3 +14,4 @@ export const storeCall = <T>(logger: PinoLogger, message: string, call: () => Pr
 
 export const DIRECTORY_UNAVAILABLE = 'the cluster directory is unavailable';
 export const HISTORY_UNAVAILABLE = 'message history is unavailable';
+export const BUS_UNAVAILABLE = 'the cluster bus is unavailable';

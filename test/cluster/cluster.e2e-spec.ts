@@ -221,7 +221,7 @@ describe('cluster mode: two nodes on Redis act as one service', () => {
     expect(await tryUpgrade(`${b.wsUrl}?ticket=${ticket}`)).toEqual({ status: 503, body: 'ticket store unavailable' });
   }, 30000);
 
-  it('stays ready while Redis is down (every node would leave the load balancer at once); /health and realtime_redis_up report it', async () => {
+  it('stays ready while Redis is down (every node would leave the load balancer at once); /health, realtime_redis_up and the admin API (503) report it', async () => {
     const a = await node('a');
     const get = (path: string) => fetch(`http://127.0.0.1:${a.port}${path}`);
     const redisUp = async () => metric(await scrape(`http://127.0.0.1:${a.port}/metrics`), 'realtime_redis_up');
@@ -236,6 +236,13 @@ describe('cluster mode: two nodes on Redis act as one service', () => {
     const ready = await get('/health/ready');
     expect(ready.status).toBe(200);
     expect((await ready.json()).details).toEqual({ shutdown: { status: 'up' } });
+    // The admin API says so too (a broadcast answered 500 before it went through storeCall).
+    const broadcast = await fetch(`http://127.0.0.1:${a.port}/admin/broadcast`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ body: 'hello' }),
+    });
+    expect([broadcast.status, (await broadcast.json()).message]).toEqual([503, 'the cluster directory is unavailable; retry later']);
     await redis.restart();
     for (let i = 0; i < 50 && (await get('/health')).status !== 200; i++) await sleep(100);
     expect((await (await get('/health')).json()).details).toEqual({ shutdown: { status: 'up' }, redis: { status: 'up' } });
