@@ -9,7 +9,8 @@ import { OutboundService } from '../delivery/outbound.service';
 import { CloseCode, KICKED_REASON } from '../protocol';
 import { ConnectionRegistry } from '../registry/connection-registry.service';
 import { AdminActor, AdminApi, ApiValidationResponse } from './admin-api.decorator';
-import { ClosedCount, ConnectionPage, ConnectionQueryDto, ConnectionView, PAGE_LIMIT_DEFAULT, UserParamDto } from './dto/connection.dto';
+import { ClosedCount, ConnectionPage, ConnectionQueryDto, ConnectionView, UserParamDto } from './dto/connection.dto';
+import { PAGE_LIMIT_DEFAULT } from './dto/page.dto';
 import { ErrorView } from './dto/error.dto';
 import { DIRECTORY_UNAVAILABLE, storeCall } from './store-call';
 

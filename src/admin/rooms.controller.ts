@@ -7,7 +7,7 @@ import { RoomPublisher } from '../rooms/room-publisher.service';
 import { SYSTEM_SENDER } from '../protocol';
 import { PRESENCE_STORE, PresenceStore } from '../presence/presence-store';
 import { AdminActor, AdminApi, ApiValidationResponse } from './admin-api.decorator';
-import { PAGE_LIMIT_DEFAULT } from './dto/connection.dto';
+import { PAGE_LIMIT_DEFAULT } from './dto/page.dto';
 import { ErrorView } from './dto/error.dto';
 import { PublishBodyDto, PublishResult } from './dto/message.dto';
 import { DIRECTORY_UNAVAILABLE, HISTORY_UNAVAILABLE, storeCall } from './store-call';

@@ -1,12 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsOptional, IsString, Length, Matches } from 'class-validator';
 import { IsRoomName } from '../../messaging/dto/validators';
+import { PageQueryDto } from './page.dto';
 
-export const PAGE_LIMIT_DEFAULT = 100;
-export const PAGE_LIMIT_MAX = 1000;
-
-export class ConnectionQueryDto {
+export class ConnectionQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Only sessions of this user' })
   @IsOptional()
   @IsString()
@@ -23,14 +20,6 @@ export class ConnectionQueryDto {
   @IsString()
   @Length(1, 64)
   node?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: PAGE_LIMIT_MAX, default: PAGE_LIMIT_DEFAULT })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(PAGE_LIMIT_MAX)
-  limit?: number;
 
   @ApiPropertyOptional({ description: '`nextCursor` of the previous page' })
   @IsOptional()

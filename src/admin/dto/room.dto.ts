@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { IsRoomName } from '../../messaging/dto/validators';
 import { HISTORY_PAGE_MAX } from '../../protocol';
-import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX } from './connection.dto';
+import { PageQueryDto } from './page.dto';
 
 export class RoomParamDto {
   @ApiProperty({ example: 'public:lobby' })
@@ -11,19 +11,11 @@ export class RoomParamDto {
   room!: string;
 }
 
-export class RoomQueryDto {
+export class RoomQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Only rooms whose name starts with this' })
   @IsOptional()
   @Matches(/^[A-Za-z0-9:_.-]{1,128}$/, { message: 'prefix must be 1-128 characters of A-Z a-z 0-9 : _ . -' })
   prefix?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: PAGE_LIMIT_MAX, default: PAGE_LIMIT_DEFAULT })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(PAGE_LIMIT_MAX)
-  limit?: number;
 
   @ApiPropertyOptional({ description: '`nextCursor` of the previous page' })
   @IsOptional()
