@@ -190,8 +190,8 @@ describe('loadConfig', () => {
     it('production without a key throws', () => {
       const error = configError({ NODE_ENV: 'production' });
       expect(error.message).not.toMatch(/[\r\n]/);
-      expect(error.message).toContain('JWT_SECRET');
       expect(error.message).toContain('NODE_ENV=production');
+      for (const variable of ['JWT_SECRET', 'JWT_PUBLIC_KEY', 'JWT_PRIVATE_KEY', 'JWT_JWKS_URL']) expect(error.message).toContain(variable);
     });
 
     it.each([{ NODE_ENV: 'development' }, { NODE_ENV: 'test' }, {}])(

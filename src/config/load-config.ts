@@ -95,7 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   }
   const keyless = !parsed.JWT_SECRET && !publicKeyPem && !parsed.JWT_JWKS_URL;
   if (keyless && production) {
-    throw new ConfigError('Invalid configuration: JWT_SECRET or JWT_PUBLIC_KEY is required when NODE_ENV=production');
+    throw new ConfigError('Invalid configuration: a JWT key is required when NODE_ENV=production: JWT_SECRET, JWT_PUBLIC_KEY, JWT_PRIVATE_KEY or JWT_JWKS_URL');
   }
   if (parsed.DEV_TOKENS && production) throw new ConfigError('Invalid configuration: DEV_TOKENS: never with NODE_ENV=production (anyone could mint tokens)');
   if (parsed.DEV_TOKENS && !parsed.JWT_SECRET && !parsed.JWT_PRIVATE_KEY && !keyless) {
