@@ -8,7 +8,7 @@ import { AppModule } from './app.module';
 import { ticketCors } from './auth/ticket-cors';
 import { AppConfig } from './config';
 import { RealtimeWsAdapter } from './gateway/realtime-ws.adapter';
-import { UpgradeVerifier } from './gateway/upgrade-verifier.service';
+import { UpgradeVerifierService } from './gateway/upgrade-verifier.service';
 import { validationException } from './http/validation-exception';
 import { GatewayMetrics } from './metrics/gateway.metrics';
 import { HardenedExpressAdapter } from './http/hardened-express.adapter';
@@ -24,7 +24,7 @@ export async function createApp(config: AppConfig, extensions: (Type | DynamicMo
   app.useBodyParser('json', { limit: config.maxPayloadBytes });
   app.enableCors(ticketCors(config));
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, exceptionFactory: validationException }));
-  app.useWebSocketAdapter(new RealtimeWsAdapter(app, app.get(UpgradeVerifier), config, app.get(GatewayMetrics)));
+  app.useWebSocketAdapter(new RealtimeWsAdapter(app, app.get(UpgradeVerifierService), config, app.get(GatewayMetrics)));
   // The chat page at /, the admin dashboard at /admin/ui/ and the SDK's browser bundle the chat
   // page loads (relative to src/ or dist/).
   app.useStaticAssets(join(__dirname, '..', 'public'));

@@ -7,7 +7,7 @@ import { sessionRecord } from '../presence/presence-store.memory';
 import { APP_CONFIG, AppConfig } from '../config';
 import { OutboundService } from '../delivery/outbound.service';
 import { CloseCode, KICKED_REASON } from '../protocol';
-import { ConnectionRegistry } from '../registry/connection-registry.service';
+import { ConnectionRegistryService } from '../registry/connection-registry.service';
 import { AdminActor, AdminApi, ApiValidationResponse } from './admin-api.decorator';
 import { ClosedCount, ConnectionPage, ConnectionQueryDto, ConnectionView, UserParamDto } from './dto/connection.dto';
 import { PAGE_LIMIT_DEFAULT } from './dto/page.dto';
@@ -25,7 +25,7 @@ import { DIRECTORY_UNAVAILABLE, storeCall } from './store-call';
 export class ConnectionsController {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly registry: ConnectionRegistry,
+    private readonly registry: ConnectionRegistryService,
     private readonly outbound: OutboundService,
     @Inject(PRESENCE_STORE) private readonly presence: PresenceStore,
     @Inject(BUS) private readonly bus: Bus,

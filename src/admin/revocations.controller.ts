@@ -2,7 +2,7 @@ import { Body, Controller, Get, Inject, Post, ServiceUnavailableException } from
 import { ApiCreatedResponse, ApiOkResponse, ApiPayloadTooLargeResponse, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { PRESENCE_STORE, PresenceStore } from '../presence/presence-store';
-import { ConnectionRegistry } from '../registry/connection-registry.service';
+import { ConnectionRegistryService } from '../registry/connection-registry.service';
 import { RevocationService } from '../revocation/revocation.service';
 import { AdminActor, AdminApi, ApiValidationResponse } from './admin-api.decorator';
 import { ErrorView } from './dto/error.dto';
@@ -15,7 +15,7 @@ import { DIRECTORY_UNAVAILABLE, storeCall } from './store-call';
 export class RevocationsController {
   constructor(
     private readonly revocations: RevocationService,
-    private readonly registry: ConnectionRegistry,
+    private readonly registry: ConnectionRegistryService,
     @Inject(PRESENCE_STORE) private readonly presence: PresenceStore,
     @InjectPinoLogger(RevocationsController.name) private readonly logger: PinoLogger,
   ) {}

@@ -3,7 +3,7 @@ import { ApiNotFoundResponse, ApiOkResponse, ApiPayloadTooLargeResponse, ApiServ
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { HISTORY_STORE, HistoryStore } from '../history/history-store';
 import { PresenceService } from '../presence/presence.service';
-import { RoomPublisher } from '../rooms/room-publisher.service';
+import { RoomPublisherService } from '../rooms/room-publisher.service';
 import { SYSTEM_SENDER } from '../protocol';
 import { PRESENCE_STORE, PresenceStore } from '../presence/presence-store';
 import { AdminActor, AdminApi, ApiValidationResponse } from './admin-api.decorator';
@@ -22,7 +22,7 @@ export class RoomsController {
   constructor(
     @Inject(PRESENCE_STORE) private readonly directory: PresenceStore,
     private readonly presence: PresenceService,
-    private readonly publisher: RoomPublisher,
+    private readonly publisher: RoomPublisherService,
     @Inject(HISTORY_STORE) private readonly history: HistoryStore,
     @InjectPinoLogger(RoomsController.name) private readonly logger: PinoLogger,
   ) {}

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiPayloadTooLargeResponse, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import { DirectMessages } from '../messaging/direct-messages.service';
+import { DirectMessagesService } from '../messaging/direct-messages.service';
 import { MessageError } from '../messaging/message-error';
 import { SYSTEM_SENDER } from '../protocol';
 import { AdminActor, AdminApi, ApiValidationResponse } from './admin-api.decorator';
@@ -14,7 +14,7 @@ import { UserParamDto } from './dto/connection.dto';
 @Controller('admin/users')
 export class UsersController {
   constructor(
-    private readonly direct: DirectMessages,
+    private readonly direct: DirectMessagesService,
     @InjectPinoLogger(UsersController.name) private readonly logger: PinoLogger,
   ) {}
 

@@ -1,7 +1,7 @@
 import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { OutboundService } from '../delivery/outbound.service';
 import { CloseCode } from '../protocol';
-import { ConnectionRegistry } from '../registry/connection-registry.service';
+import { ConnectionRegistryService } from '../registry/connection-registry.service';
 import { MinHeap } from './min-heap';
 
 /** The sweep runs this long after each whole second, so a token whose `exp` is that second is already expired. */
@@ -29,7 +29,7 @@ export class TokenExpiryService implements OnApplicationBootstrap, OnApplication
   expired = 0;
 
   constructor(
-    private readonly registry: ConnectionRegistry,
+    private readonly registry: ConnectionRegistryService,
     private readonly outbound: OutboundService,
   ) {}
 

@@ -1,6 +1,6 @@
 import type { StoredMessage } from '../history/history-store';
 
-/** What a node does with what reaches it through the bus (implemented by BusDelivery). */
+/** What a node does with what reaches it through the bus (implemented by BusDeliveryService). */
 export interface BusListener {
   /** A stored room message, in the room's offset order. */
   roomMessage(room: string, offset: number, epoch: string, frame: Buffer): void;
@@ -25,7 +25,7 @@ export type ControlHandler = (message: ControlMessage) => void;
 /**
  * Cross-node delivery. Every frame goes through the bus, the sender's own node included, so each
  * node delivers it once and all nodes see a room in the same order. Implementations: in memory
- * (one node) and Redis pub/sub (at most once: BusDelivery detects gaps through offsets).
+ * (one node) and Redis pub/sub (at most once: BusDeliveryService detects gaps through offsets).
  *
  * Both buses: roomEvent, toUser and toAll reach the listener of every node, the sender's included,
  * with the frame byte for byte (any bytes, `|` included) and `exceptSessionId` as given (undefined

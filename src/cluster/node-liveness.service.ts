@@ -1,10 +1,10 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG, AppConfig } from '../config';
-import { LifecycleEvents } from '../lifecycle/lifecycle-events.service';
+import { LifecycleEventsService } from '../lifecycle/lifecycle-events.service';
 import { PRESENCE_STORE, PresenceStore, ReapedSession, SharedPresenceStore } from '../presence/presence-store';
 import { PresenceService } from '../presence/presence.service';
-import { ConnectionRegistry } from '../registry/connection-registry.service';
+import { ConnectionRegistryService } from '../registry/connection-registry.service';
 import { NodeStatsService } from './node-stats.service';
 
 /** The close code webhooks report for the sessions of a dead node: no close frame was ever sent. */
@@ -14,9 +14,9 @@ export const DEAD_NODE_CLOSE_CODE = 1006;
  * Cluster mode: refreshes this node's liveness (with its stats and its sessions' last activity)
  * every NODE_TTL_MS / 3 and reaps dead nodes. For each session of a dead node, the survivor whose
  * reap removed it (exactly one) announces presence.leave in its rooms and emits room.left and
- * connection.closed through LifecycleEvents (so webhooks), with the dead node as origin. So a node
+ * connection.closed through LifecycleEventsService (so webhooks), with the dead node as origin. So a node
  * killed with -9 has its sessions gone within NODE_TTL_MS plus one refresh period. The same tick
- * runs the `onTick` listeners (BusDelivery reconciles this node's rooms with their streams).
+ * runs the `onTick` listeners (BusDeliveryService reconciles this node's rooms with their streams).
  */
 @Injectable()
 export class NodeLivenessService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -29,8 +29,8 @@ export class NodeLivenessService implements OnApplicationBootstrap, OnApplicatio
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(PRESENCE_STORE) private readonly store: PresenceStore,
     private readonly presence: PresenceService,
-    private readonly registry: ConnectionRegistry,
-    private readonly lifecycle: LifecycleEvents,
+    private readonly registry: ConnectionRegistryService,
+    private readonly lifecycle: LifecycleEventsService,
     private readonly stats: NodeStatsService,
     @InjectPinoLogger(NodeLivenessService.name) private readonly logger: PinoLogger,
   ) {}

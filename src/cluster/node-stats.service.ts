@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config';
 import { GatewayMetrics } from '../metrics/gateway.metrics';
 import { TrafficMetrics } from '../metrics/traffic.metrics';
-import { ConnectionRegistry } from '../registry/connection-registry.service';
+import { ConnectionRegistryService } from '../registry/connection-registry.service';
 import type { NodeStatsSnapshot } from '../presence/presence-store';
 
 /** This node's counts, as GET /admin/stats shows them and as the node reports them to the cluster. */
@@ -12,7 +12,7 @@ export class NodeStatsService {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly registry: ConnectionRegistry,
+    private readonly registry: ConnectionRegistryService,
     private readonly traffic: TrafficMetrics,
     private readonly gateway: GatewayMetrics,
   ) {}

@@ -4,7 +4,7 @@ import { BUS, Bus, BusListener } from '../bus/bus';
 import { NodeLivenessService } from '../cluster/node-liveness.service';
 import { HISTORY_STORE, HistoryStore } from '../history/history-store';
 import { CloseCode, KICKED_REASON } from '../protocol';
-import { ConnectionRegistry } from '../registry/connection-registry.service';
+import { ConnectionRegistryService } from '../registry/connection-registry.service';
 import { FanoutService } from './fanout.service';
 import { OutboundService } from './outbound.service';
 import { RoomSequencer } from './room-sequencer';
@@ -18,7 +18,7 @@ const STUCK_AFTER_MS = 3000;
  * history, instead of silently skipping messages.
  */
 @Injectable()
-export class BusDelivery implements BusListener, OnModuleInit {
+export class BusDeliveryService implements BusListener, OnModuleInit {
   readonly sequencer = new RoomSequencer();
   /** Rooms whose stream was ahead of this node at the last check: the stream's and our offsets then. */
   private readonly behind = new Map<string, { stream: number; seen: number; since: number }>();
@@ -27,11 +27,11 @@ export class BusDelivery implements BusListener, OnModuleInit {
   constructor(
     @Inject(BUS) private readonly bus: Bus,
     @Inject(HISTORY_STORE) private readonly history: HistoryStore,
-    private readonly registry: ConnectionRegistry,
+    private readonly registry: ConnectionRegistryService,
     private readonly fanout: FanoutService,
     private readonly outbound: OutboundService,
     private readonly liveness: NodeLivenessService,
-    @InjectPinoLogger(BusDelivery.name) private readonly logger: PinoLogger,
+    @InjectPinoLogger(BusDeliveryService.name) private readonly logger: PinoLogger,
   ) {}
 
   onModuleInit(): void {

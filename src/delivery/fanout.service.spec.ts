@@ -1,4 +1,4 @@
-import type { ConnectionRegistry } from '../registry/connection-registry.service';
+import type { ConnectionRegistryService } from '../registry/connection-registry.service';
 import { Session } from '../registry/session';
 import { FanoutService } from './fanout.service';
 import { RoomRecovery } from './room-recovery';
@@ -10,7 +10,7 @@ function setup(members: Session[]) {
   const outbound = {
     writePrepared: (session: Session, frame: PreparedFrame) => (written.push(`${session.id}:${frame.payload.toString()}`), true),
   } as unknown as OutboundService;
-  const registry = { inRoom: () => new Set(members) } as unknown as ConnectionRegistry;
+  const registry = { inRoom: () => new Set(members) } as unknown as ConnectionRegistryService;
   return { fanout: new FanoutService(registry, outbound), written };
 }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CloseCode } from '../protocol';
-import { ConnectionRegistry } from '../registry/connection-registry.service';
+import { ConnectionRegistryService } from '../registry/connection-registry.service';
 import { Session } from '../registry/session';
 import { OutboundService, PreparedFrame } from './outbound.service';
 import { RoomRecovery } from './room-recovery';
@@ -15,7 +15,7 @@ export const MAX_HELD_FRAMES = 10_000;
 @Injectable()
 export class FanoutService {
   constructor(
-    private readonly registry: ConnectionRegistry,
+    private readonly registry: ConnectionRegistryService,
     private readonly outbound: OutboundService,
   ) {}
 

@@ -5,7 +5,7 @@ export type LiveFrameRoute = 'write' | 'skip' | PendingFrame[];
 
 /**
  * The one place that reads and writes a session's recovery state (Session.recovering and
- * Session.joinedAhead): a join (RoomSubscriptions) sets it, the fan-out of live room frames
+ * Session.joinedAhead): a join (RoomSubscriptionsService) sets it, the fan-out of live room frames
  * (FanoutService.toRoom) obeys it. The state stays on the Session because the fan-out checks it
  * for every recipient of every frame: a property read, where a lookup table would cost a hash.
  */

@@ -3,7 +3,7 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG, AppConfig } from '../config';
 import { OutboundService } from '../delivery/outbound.service';
 import { LogLimiter } from '../logging/log-limiter';
-import { HandlerRegistry } from '../messaging/handler-registry.service';
+import { HandlerRegistryService } from '../messaging/handler-registry.service';
 import { MessageError } from '../messaging/message-error';
 import { validatePayload } from '../messaging/payload-validator';
 import { TrafficMetrics } from '../metrics/traffic.metrics';
@@ -19,14 +19,14 @@ const NO_DATA = Object.freeze({});
  * sends can throw out of here.
  */
 @Injectable()
-export class FramePipeline implements OnApplicationBootstrap {
+export class FramePipelineService implements OnApplicationBootstrap {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly handlers: HandlerRegistry,
+    private readonly handlers: HandlerRegistryService,
     private readonly outbound: OutboundService,
     private readonly traffic: TrafficMetrics,
     private readonly limiter: LogLimiter,
-    @InjectPinoLogger(FramePipeline.name) private readonly logger: PinoLogger,
+    @InjectPinoLogger(FramePipelineService.name) private readonly logger: PinoLogger,
   ) {}
 
   /** The handlers are all registered by now: each handled type gets its own metric series. */

@@ -8,13 +8,13 @@ import { PresenceModule } from '../presence/presence.module';
 import { RegistryModule } from '../registry/registry.module';
 import { RevocationModule } from '../revocation/revocation.module';
 import { ShutdownModule } from '../shutdown/shutdown.module';
-import { FramePipeline } from './frame-pipeline.service';
+import { FramePipelineService } from './frame-pipeline.service';
 import { RealtimeGateway } from './realtime.gateway';
-import { UpgradeVerifier } from './upgrade-verifier.service';
+import { UpgradeVerifierService } from './upgrade-verifier.service';
 
 @Module({
   imports: [AuthModule, RevocationModule, ShutdownModule, HeartbeatModule, MessagingModule, RegistryModule, PresenceModule, DeliveryModule, LifecycleModule],
-  providers: [RealtimeGateway, FramePipeline, UpgradeVerifier],
-  exports: [UpgradeVerifier],
+  providers: [RealtimeGateway, FramePipelineService, UpgradeVerifierService],
+  exports: [UpgradeVerifierService],
 })
 export class GatewayModule {}

@@ -5,7 +5,7 @@ import type { Identity } from '../auth/token-verifier';
 import { AppConfig } from '../config';
 import { GatewayMetrics } from '../metrics/gateway.metrics';
 import { selectProtocol } from './upgrade-request';
-import { UpgradeVerifier } from './upgrade-verifier.service';
+import { UpgradeVerifierService } from './upgrade-verifier.service';
 
 const IDENTITY = Symbol('identity');
 
@@ -29,7 +29,7 @@ export class RealtimeWsAdapter extends WsAdapter {
 
   constructor(
     app: INestApplication,
-    private readonly verifier: UpgradeVerifier,
+    private readonly verifier: UpgradeVerifierService,
     private readonly config: AppConfig,
     private readonly metrics: GatewayMetrics,
   ) {

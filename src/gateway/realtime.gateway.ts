@@ -10,15 +10,15 @@ import { msUntilExp } from '../auth/token-expiry.service';
 import { APP_CONFIG, AppConfig } from '../config';
 import { OutboundService } from '../delivery/outbound.service';
 import { HeartbeatService } from '../heartbeat/heartbeat.service';
-import { LifecycleEvents } from '../lifecycle/lifecycle-events.service';
+import { LifecycleEventsService } from '../lifecycle/lifecycle-events.service';
 import { LogLimiter } from '../logging/log-limiter';
 import { PresenceService } from '../presence/presence.service';
 import { GatewayMetrics } from '../metrics/gateway.metrics';
 import { CloseCode, ServerMessageType, WelcomeData } from '../protocol';
-import { ConnectionRegistry } from '../registry/connection-registry.service';
+import { ConnectionRegistryService } from '../registry/connection-registry.service';
 import { Session } from '../registry/session';
 import { TokenBucket } from '../registry/token-bucket';
-import { FramePipeline } from './frame-pipeline.service';
+import { FramePipelineService } from './frame-pipeline.service';
 import { identityOf } from './realtime-ws.adapter';
 import { remoteAddress } from './upgrade-request';
 
@@ -39,11 +39,11 @@ export class RealtimeGateway implements OnGatewayConnection {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly registry: ConnectionRegistry,
-    pipeline: FramePipeline,
+    private readonly registry: ConnectionRegistryService,
+    pipeline: FramePipelineService,
     private readonly outbound: OutboundService,
     private readonly presence: PresenceService,
-    private readonly lifecycle: LifecycleEvents,
+    private readonly lifecycle: LifecycleEventsService,
     private readonly metrics: GatewayMetrics,
     limiter: LogLimiter,
     @InjectPinoLogger(RealtimeGateway.name) private readonly logger: PinoLogger,

@@ -7,7 +7,7 @@ import { TokenExpiryService } from '../auth/token-expiry.service';
 import { Identity, InvalidTokenError, TokenVerifier } from '../auth/token-verifier';
 import { PRESENCE_STORE, PresenceStore } from '../presence/presence-store';
 import { APP_CONFIG, AppConfig } from '../config';
-import { ConnectionRegistry } from '../registry/connection-registry.service';
+import { ConnectionRegistryService } from '../registry/connection-registry.service';
 import { RevokedTokens } from '../revocation/revoked-tokens';
 import { DrainService } from '../shutdown/drain.service';
 import { Credential, extractCredential, extractOrigin, remoteAddress } from './upgrade-request';
@@ -30,13 +30,13 @@ export const TOKEN_REASONS: Record<InvalidTokenError['reason'], string> = {
  * MAX_CONNECTIONS 503, MAX_CONNECTIONS_PER_USER 429. Cheapest checks first.
  */
 @Injectable()
-export class UpgradeVerifier {
+export class UpgradeVerifierService {
   private readonly origins: OriginPolicy;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly tokens: TokenVerifier,
-    private readonly registry: ConnectionRegistry,
+    private readonly registry: ConnectionRegistryService,
     private readonly drain: DrainService,
     private readonly addresses: AddressConnections,
     private readonly expiry: TokenExpiryService,

@@ -3,7 +3,7 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { WebSocket } from 'ws';
 import { APP_CONFIG, AppConfig } from '../config';
 import { GatewayMetrics } from '../metrics/gateway.metrics';
-import { ConnectionRegistry } from '../registry/connection-registry.service';
+import { ConnectionRegistryService } from '../registry/connection-registry.service';
 import { Session } from '../registry/session';
 import { isMass, judgeSilence } from './silence-verdict';
 
@@ -49,7 +49,7 @@ export class HeartbeatService implements OnApplicationBootstrap, OnApplicationSh
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly registry: ConnectionRegistry,
+    private readonly registry: ConnectionRegistryService,
     private readonly metrics: GatewayMetrics,
     @InjectPinoLogger(HeartbeatService.name) private readonly logger: PinoLogger,
   ) {}

@@ -1,15 +1,15 @@
 import type { PinoLogger } from 'nestjs-pino';
 import type { Session } from '../registry/session';
-import { LifecycleEvents } from './lifecycle-events.service';
+import { LifecycleEventsService } from './lifecycle-events.service';
 
-describe('LifecycleEvents', () => {
+describe('LifecycleEventsService', () => {
   const session = { id: 's1', userId: 'alice' } as Session;
   const logger = { error: jest.fn() };
-  let events: LifecycleEvents;
+  let events: LifecycleEventsService;
 
   beforeEach(() => {
     logger.error.mockReset();
-    events = new LifecycleEvents(logger as unknown as PinoLogger);
+    events = new LifecycleEventsService(logger as unknown as PinoLogger);
   });
 
   it('calls every listener that implements the event, in subscription order', () => {

@@ -28,10 +28,10 @@ type LifecycleEvent = keyof LifecycleListener;
  * never break a join, a leave or a close.
  */
 @Injectable()
-export class LifecycleEvents {
+export class LifecycleEventsService {
   private readonly listeners: LifecycleListener[] = [];
 
-  constructor(@InjectPinoLogger(LifecycleEvents.name) private readonly logger: PinoLogger) {}
+  constructor(@InjectPinoLogger(LifecycleEventsService.name) private readonly logger: PinoLogger) {}
 
   subscribe(listener: LifecycleListener): void {
     this.listeners.push(listener);

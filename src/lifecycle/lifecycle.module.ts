@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { LifecycleEvents } from './lifecycle-events.service';
+import { LifecycleEventsService } from './lifecycle-events.service';
 
-/** One LifecycleEvents for the gateway, rooms and cluster (emitters) and webhooks (observer). */
-@Module({ providers: [LifecycleEvents], exports: [LifecycleEvents] })
+/** One LifecycleEventsService for the gateway, rooms and cluster (emitters) and webhooks (observer). */
+@Module({ providers: [LifecycleEventsService], exports: [LifecycleEventsService] })
 export class LifecycleModule {}

@@ -7,7 +7,7 @@ import { fromStore } from './store-access';
 
 /** Direct messages to every session of a user, on every node: from a client (`direct.send`) or the admin API. */
 @Injectable()
-export class DirectMessages {
+export class DirectMessagesService {
   constructor(
     @Inject(BUS) private readonly bus: Bus,
     @Inject(PRESENCE_STORE) private readonly directory: PresenceStore,

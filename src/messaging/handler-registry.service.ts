@@ -33,7 +33,7 @@ const WS_ENHANCERS: NonNullable<Parameters<ExternalContextCreator['create']>[7]>
  * method), or any other global guard or interceptor, keeps Nest's wrapper.
  */
 @Injectable()
-export class HandlerRegistry implements OnModuleInit {
+export class HandlerRegistryService implements OnModuleInit {
   private readonly handlers = new Map<string, RegisteredHandler>();
 
   constructor(

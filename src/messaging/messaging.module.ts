@@ -3,8 +3,8 @@ import { APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { AuthModule } from '../auth/auth.module';
 import { PresenceModule } from '../presence/presence.module';
 import { RevocationModule } from '../revocation/revocation.module';
-import { DirectMessages } from './direct-messages.service';
-import { HandlerRegistry } from './handler-registry.service';
+import { DirectMessagesService } from './direct-messages.service';
+import { HandlerRegistryService } from './handler-registry.service';
 import { AuthHandler } from './handlers/auth.handler';
 import { DirectHandler } from './handlers/direct.handler';
 import { PingHandler } from './handlers/ping.handler';
@@ -17,7 +17,7 @@ import { ActivityInterceptor } from './activity.interceptor';
 @Module({
   imports: [DiscoveryModule, AuthModule, RevocationModule, PresenceModule],
   // ActivityInterceptor is global (APP_INTERCEPTOR): it records lastActivityAt for every handler, extensions' too.
-  providers: [HandlerRegistry, DirectMessages, PingHandler, DirectHandler, AuthHandler, { provide: APP_INTERCEPTOR, useClass: ActivityInterceptor }],
-  exports: [HandlerRegistry, DirectMessages],
+  providers: [HandlerRegistryService, DirectMessagesService, PingHandler, DirectHandler, AuthHandler, { provide: APP_INTERCEPTOR, useClass: ActivityInterceptor }],
+  exports: [HandlerRegistryService, DirectMessagesService],
 })
 export class MessagingModule {}

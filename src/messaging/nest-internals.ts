@@ -3,7 +3,7 @@ import { installedVersion } from '../internals/installed-version';
 
 /**
  * The one file that reads a private member of Nest, for the direct handler path of
- * HandlerRegistry (a handler to which only ActivityInterceptor applies is called without Nest's
+ * HandlerRegistryService (a handler to which only ActivityInterceptor applies is called without Nest's
  * guard/interceptor/rxjs chain).
  *
  * What it reads: `ExternalContextCreator.guardsContextCreator.config`, the application's

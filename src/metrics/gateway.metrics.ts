@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CloseCode } from '../protocol';
-import { ConnectionRegistry } from '../registry/connection-registry.service';
+import { ConnectionRegistryService } from '../registry/connection-registry.service';
 import { MetricsRegistry } from './metrics-registry';
 import { collectedGauge, CounterSlot, SlotCounter } from './slot-counter';
 
@@ -19,7 +19,7 @@ export class GatewayMetrics {
   readonly heartbeatTerminations: CounterSlot;
   readonly slowConsumerCloses: CounterSlot;
 
-  constructor(metrics: MetricsRegistry, registry: ConnectionRegistry) {
+  constructor(metrics: MetricsRegistry, registry: ConnectionRegistryService) {
     const prom = metrics.registry;
     this.upgrades = new SlotCounter(prom, 'realtime_upgrades_total', 'WebSocket upgrade requests by result: ok or the refusal status', 'result');
     for (const result of UPGRADE_RESULTS) this.upgrades.slot(result);

@@ -1,5 +1,5 @@
 import { PresenceMember } from '../protocol';
-import { ConnectionRegistry } from '../registry/connection-registry.service';
+import { ConnectionRegistryService } from '../registry/connection-registry.service';
 import { Session } from '../registry/session';
 import { DirectoryTotals, NodeStatsSnapshot, LocalPresenceStore, RoomCountPage, SessionLocation, SessionQuery, SessionRecord, SessionRecordPage } from './presence-store';
 import { sessionPage } from './session-page';
@@ -9,7 +9,7 @@ export class InMemoryPresenceStore implements LocalPresenceStore {
   readonly sharedAcrossNodes = false;
 
   constructor(
-    private readonly registry: ConnectionRegistry,
+    private readonly registry: ConnectionRegistryService,
     private readonly nodeId: string,
   ) {}
 

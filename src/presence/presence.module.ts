@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config';
 import { storeProvider } from '../redis/store-provider';
-import { ConnectionRegistry } from '../registry/connection-registry.service';
+import { ConnectionRegistryService } from '../registry/connection-registry.service';
 import { RegistryModule } from '../registry/registry.module';
 import { PRESENCE_STORE, PresenceStore } from './presence-store';
 import { InMemoryPresenceStore } from './presence-store.memory';
@@ -12,8 +12,8 @@ import { PresenceService } from './presence.service';
 @Module({
   imports: [RegistryModule],
   providers: [
-    storeProvider<PresenceStore, [AppConfig, ConnectionRegistry]>(PRESENCE_STORE, {
-      inject: [APP_CONFIG, ConnectionRegistry],
+    storeProvider<PresenceStore, [AppConfig, ConnectionRegistryService]>(PRESENCE_STORE, {
+      inject: [APP_CONFIG, ConnectionRegistryService],
       memory: (config, registry) => new InMemoryPresenceStore(registry, config.nodeId),
       redis: (redis, config) => new RedisPresenceStore(redis, config.nodeId),
     }),

@@ -1,5 +1,5 @@
 import { RoomPermissions } from '../auth/room-permissions';
-import { ConnectionRegistry } from '../registry/connection-registry.service';
+import { ConnectionRegistryService } from '../registry/connection-registry.service';
 import { Session } from '../registry/session';
 import { TokenBucket } from '../registry/token-bucket';
 import { sessionPage } from './session-page';
@@ -8,11 +8,11 @@ const session = (id: string, userId: string) =>
   new Session(id, userId, {} as never, new RoomPermissions(['*']), new TokenBucket(1, 1, 0), '127.0.0.1', 0, 0);
 
 describe('sessionPage', () => {
-  let registry: ConnectionRegistry;
+  let registry: ConnectionRegistryService;
   const ids = (page: { sessions: Session[] }) => page.sessions.map((s) => s.id);
 
   beforeEach(() => {
-    registry = new ConnectionRegistry();
+    registry = new ConnectionRegistryService();
     for (let i = 1; i <= 5; i++) registry.add(session(`s${i}`, i % 2 ? 'odd' : 'even'));
   });
 

@@ -1,5 +1,5 @@
 import { RoomPermissions } from '../auth/room-permissions';
-import { ConnectionRegistry } from './connection-registry.service';
+import { ConnectionRegistryService } from './connection-registry.service';
 import { Session } from './session';
 import { TokenBucket } from './token-bucket';
 
@@ -11,7 +11,7 @@ function session(id: string, userId: string): Session {
 }
 
 /** The registry's indexes as plain data, to compare whole states. */
-function snapshot(registry: ConnectionRegistry) {
+function snapshot(registry: ConnectionRegistryService) {
   const ids = (set: ReadonlySet<Session>) => [...set].map((s) => s.id).sort();
   const rooms = [...registry.roomNames()].sort();
   const users = [...new Set([...registry.all()].map((s) => s.userId))].sort();
@@ -25,14 +25,14 @@ function snapshot(registry: ConnectionRegistry) {
   };
 }
 
-describe('ConnectionRegistry', () => {
-  let registry: ConnectionRegistry;
+describe('ConnectionRegistryService', () => {
+  let registry: ConnectionRegistryService;
   let a1: Session; // alice, first tab
   let a2: Session; // alice, second tab
   let b1: Session; // bob
 
   beforeEach(() => {
-    registry = new ConnectionRegistry();
+    registry = new ConnectionRegistryService();
     a1 = session('s-a1', 'alice');
     a2 = session('s-a2', 'alice');
     b1 = session('s-b1', 'bob');
@@ -98,7 +98,7 @@ describe('ConnectionRegistry', () => {
     expect([...registry.roomNames()]).toEqual([]);
   });
 
-  it.each<{ name: string; setup: (r: ConnectionRegistry, s: Session) => void }>([
+  it.each<{ name: string; setup: (r: ConnectionRegistryService, s: Session) => void }>([
     { name: 'a room never joined', setup: () => undefined },
     { name: 'a room left already', setup: (r, s) => (r.join(s, 'lobby'), r.leave(s, 'lobby')) },
     { name: 'a room only another session joined', setup: (r) => r.join(b1, 'lobby') },

@@ -8,7 +8,7 @@ const EMPTY: ReadonlySet<Session> = new Set();
  * no timers. Room and user entries disappear with their last session, so nothing outlives a socket.
  */
 @Injectable()
-export class ConnectionRegistry {
+export class ConnectionRegistryService {
   private readonly sessions = new Map<string, Session>();
   private readonly byUser = new Map<string, Set<Session>>();
   private readonly byRoom = new Map<string, Set<Session>>();

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ConnectionRegistry } from './connection-registry.service';
+import { ConnectionRegistryService } from './connection-registry.service';
 
-@Module({ providers: [ConnectionRegistry], exports: [ConnectionRegistry] })
+@Module({ providers: [ConnectionRegistryService], exports: [ConnectionRegistryService] })
 export class RegistryModule {}

@@ -26,7 +26,7 @@ export class Session {
    * delivered up to it: live frames up to it are skipped, once, instead of repeated (see RoomRecovery).
    */
   joinedAhead?: Map<string, number>;
-  /** Registration order on this node, set by ConnectionRegistry.add: the admin API pages by it. */
+  /** Registration order on this node, set by ConnectionRegistryService.add: the admin API pages by it. */
   seq = 0;
   /** The token's `jti`, if it had one: the admin API revokes tokens by it. */
   tokenId?: string;

@@ -4,7 +4,7 @@ import { BUS, Bus } from '../bus/bus';
 import { APP_CONFIG, AppConfig } from '../config';
 import { OutboundService } from '../delivery/outbound.service';
 import { CloseCode, KICKED_REASON } from '../protocol';
-import { ConnectionRegistry } from '../registry/connection-registry.service';
+import { ConnectionRegistryService } from '../registry/connection-registry.service';
 import { Revocation, REVOCATION_STORE, RevocationStore } from './revocation-store';
 import { RevokedTokens } from './revoked-tokens';
 
@@ -23,7 +23,7 @@ export class RevocationService implements OnModuleInit, OnApplicationBootstrap, 
     private readonly list: RevokedTokens,
     @Inject(REVOCATION_STORE) private readonly store: RevocationStore,
     @Inject(BUS) private readonly bus: Bus,
-    private readonly registry: ConnectionRegistry,
+    private readonly registry: ConnectionRegistryService,
     private readonly outbound: OutboundService,
     @InjectPinoLogger(RevocationService.name) private readonly logger: PinoLogger,
   ) {}

@@ -1,15 +1,15 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { BUS, Bus } from '../bus/bus';
-import { ConnectionRegistry } from '../registry/connection-registry.service';
-import { RoomSubscriptions } from './room-subscriptions.service';
+import { ConnectionRegistryService } from '../registry/connection-registry.service';
+import { RoomSubscriptionsService } from './room-subscriptions.service';
 
 /** On every node: takes this node's sessions of a user out of a room when any node asks (bus). */
 @Injectable()
-export class MemberRemovals implements OnModuleInit {
+export class MemberRemovalsService implements OnModuleInit {
   constructor(
     @Inject(BUS) private readonly bus: Bus,
-    private readonly registry: ConnectionRegistry,
-    private readonly subscriptions: RoomSubscriptions,
+    private readonly registry: ConnectionRegistryService,
+    private readonly subscriptions: RoomSubscriptionsService,
   ) {}
 
   onModuleInit(): void {

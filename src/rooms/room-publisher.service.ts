@@ -12,7 +12,7 @@ import { fromStore } from '../messaging/store-access';
  * failing store answers UNAVAILABLE instead.
  */
 @Injectable()
-export class RoomPublisher {
+export class RoomPublisherService {
   constructor(
     @Inject(HISTORY_STORE) private readonly history: HistoryStore,
     @Inject(BUS) private readonly bus: Bus,

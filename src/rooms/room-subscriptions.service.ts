@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { BusDelivery } from '../delivery/bus-delivery.service';
+import { BusDeliveryService } from '../delivery/bus-delivery.service';
 import { OutboundService } from '../delivery/outbound.service';
 import { RoomRecovery } from '../delivery/room-recovery';
 import { HISTORY_STORE, HistoryStore } from '../history/history-store';
-import { LifecycleEvents } from '../lifecycle/lifecycle-events.service';
+import { LifecycleEventsService } from '../lifecycle/lifecycle-events.service';
 import { JoinAck, StreamPosition } from '../protocol';
-import { ConnectionRegistry } from '../registry/connection-registry.service';
+import { ConnectionRegistryService } from '../registry/connection-registry.service';
 import { Session } from '../registry/session';
 import { fromStore } from '../messaging/store-access';
 import { PresenceService } from '../presence/presence.service';
@@ -16,14 +16,14 @@ import { PresenceService } from '../presence/presence.service';
  * it does not cover: every message after `since` arrives once, in offset order, before later ones.
  */
 @Injectable()
-export class RoomSubscriptions {
+export class RoomSubscriptionsService {
   constructor(
     @Inject(HISTORY_STORE) private readonly history: HistoryStore,
-    private readonly registry: ConnectionRegistry,
+    private readonly registry: ConnectionRegistryService,
     private readonly outbound: OutboundService,
     private readonly presence: PresenceService,
-    private readonly busDelivery: BusDelivery,
-    private readonly lifecycle: LifecycleEvents,
+    private readonly busDelivery: BusDeliveryService,
+    private readonly lifecycle: LifecycleEventsService,
   ) {}
 
   async join(session: Session, room: string, since?: StreamPosition): Promise<JoinAck> {

@@ -8,14 +8,14 @@ import { RoomDto, RoomPublishDto } from './dto/room.dto';
 import { fromStore } from '../messaging/store-access';
 import { MessageHandler } from '../messaging/message-handler.decorator';
 import { assertRoomAccess } from './room-access';
-import { RoomPublisher } from './room-publisher.service';
-import { RoomSubscriptions } from './room-subscriptions.service';
+import { RoomPublisherService } from './room-publisher.service';
+import { RoomSubscriptionsService } from './room-subscriptions.service';
 
 @Injectable()
 export class RoomHandler {
   constructor(
-    private readonly subscriptions: RoomSubscriptions,
-    private readonly publisher: RoomPublisher,
+    private readonly subscriptions: RoomSubscriptionsService,
+    private readonly publisher: RoomPublisherService,
     @Inject(HISTORY_STORE) private readonly history: HistoryStore,
   ) {}
 

@@ -4,19 +4,19 @@ import { HistoryModule } from '../history/history.module';
 import { LifecycleModule } from '../lifecycle/lifecycle.module';
 import { PresenceModule } from '../presence/presence.module';
 import { RegistryModule } from '../registry/registry.module';
-import { MemberRemovals } from './member-removals.service';
+import { MemberRemovalsService } from './member-removals.service';
 import { PresenceHandler } from './presence.handler';
 import { RoomHandler } from './room.handler';
-import { RoomPublisher } from './room-publisher.service';
-import { RoomSubscriptions } from './room-subscriptions.service';
+import { RoomPublisherService } from './room-publisher.service';
+import { RoomSubscriptionsService } from './room-subscriptions.service';
 
 /**
  * Rooms: join (with recovery) and leave, publish, history and presence reads, and removals asked
- * by any node. The handlers are found by the HandlerRegistry like any @MessageHandler provider.
+ * by any node. The handlers are found by the HandlerRegistryService like any @MessageHandler provider.
  */
 @Module({
   imports: [RegistryModule, HistoryModule, PresenceModule, DeliveryModule, LifecycleModule],
-  providers: [RoomSubscriptions, RoomPublisher, MemberRemovals, RoomHandler, PresenceHandler],
-  exports: [RoomPublisher],
+  providers: [RoomSubscriptionsService, RoomPublisherService, MemberRemovalsService, RoomHandler, PresenceHandler],
+  exports: [RoomPublisherService],
 })
 export class RoomsModule {}

@@ -4,7 +4,7 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG, AppConfig } from '../config';
 import { OutboundService } from '../delivery/outbound.service';
 import { CloseCode } from '../protocol';
-import { ConnectionRegistry } from '../registry/connection-registry.service';
+import { ConnectionRegistryService } from '../registry/connection-registry.service';
 
 /**
  * Graceful shutdown. On SIGTERM/SIGINT new upgrades are refused (503) and every socket is closed
@@ -16,7 +16,7 @@ export class DrainService implements BeforeApplicationShutdown {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly registry: ConnectionRegistry,
+    private readonly registry: ConnectionRegistryService,
     private readonly outbound: OutboundService,
     @InjectPinoLogger(DrainService.name) private readonly logger: PinoLogger,
   ) {}

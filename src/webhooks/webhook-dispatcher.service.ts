@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG, AppConfig, WebhookConfig } from '../config';
-import { EventOrigin, LifecycleEvents, LifecycleListener, LifecycleSession } from '../lifecycle/lifecycle-events.service';
+import { EventOrigin, LifecycleEventsService, LifecycleListener, LifecycleSession } from '../lifecycle/lifecycle-events.service';
 import { LogLimiter } from '../logging/log-limiter';
 import type { Session } from '../registry/session';
 import { BoundedQueue } from './bounded-queue';
@@ -18,7 +18,7 @@ import { WebhookMetrics } from './webhook.metrics';
  * of messages (listeners only enqueue).
  */
 @Injectable()
-export class WebhookDispatcher implements LifecycleListener, OnModuleInit, OnApplicationShutdown {
+export class WebhookDispatcherService implements LifecycleListener, OnModuleInit, OnApplicationShutdown {
   private readonly webhook: WebhookConfig;
   private readonly queue: BoundedQueue<WebhookEvent>;
   private readonly stop = new AbortController();
@@ -26,10 +26,10 @@ export class WebhookDispatcher implements LifecycleListener, OnModuleInit, OnApp
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly lifecycle: LifecycleEvents,
+    private readonly lifecycle: LifecycleEventsService,
     private readonly metrics: WebhookMetrics,
     private readonly limiter: LogLimiter,
-    @InjectPinoLogger(WebhookDispatcher.name) private readonly logger: PinoLogger,
+    @InjectPinoLogger(WebhookDispatcherService.name) private readonly logger: PinoLogger,
   ) {
     this.webhook = config.webhook!;
     this.queue = new BoundedQueue(this.webhook.queueMaxEvents);

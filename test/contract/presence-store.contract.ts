@@ -1,18 +1,18 @@
 import type { WebSocket } from 'ws';
 import type { RoomPermissions } from '../../src/auth/room-permissions';
 import { PresenceStore, SessionRecord } from '../../src/presence/presence-store';
-import { ConnectionRegistry } from '../../src/registry/connection-registry.service';
+import { ConnectionRegistryService } from '../../src/registry/connection-registry.service';
 import { Session } from '../../src/registry/session';
 import type { TokenBucket } from '../../src/registry/token-bucket';
 import { fresh } from './fresh';
 
 /** A store for a node whose registry the caller keeps in step, as the gateway does. */
-export type PresenceStoreFactory = (registry: ConnectionRegistry, nodeId: string) => Promise<PresenceStore>;
+export type PresenceStoreFactory = (registry: ConnectionRegistryService, nodeId: string) => Promise<PresenceStore>;
 
 
 /** A node as the gateway drives it: the registry first, then the store (awaited here). */
 export async function presenceNode(factory: PresenceStoreFactory, nodeId = fresh('node')) {
-  const registry = new ConnectionRegistry();
+  const registry = new ConnectionRegistryService();
   const store = await factory(registry, nodeId);
   return {
     nodeId,

@@ -8,7 +8,7 @@ import { waitFor } from '../support/wait-for';
 type Json = any;
 
 /**
- * The refusals at the upgrade rely on UpgradeVerifier calling RevokedTokens.isRevoked after the
+ * The refusals at the upgrade rely on UpgradeVerifierService calling RevokedTokens.isRevoked after the
  * token verifies (see docs/admin-api.md).
  */
 describe('admin API: token revocation', () => {

@@ -6,7 +6,7 @@ import { map, Observable, of } from 'rxjs';
 import { createApp } from '../../src/app.factory';
 import { loadConfig } from '../../src/config';
 import { Session } from '../../src/registry/session';
-import { HandlerRegistry } from '../../src/messaging/handler-registry.service';
+import { HandlerRegistryService } from '../../src/messaging/handler-registry.service';
 import { MessageHandler } from '../../src/messaging/message-handler.decorator';
 
 class TextDto {
@@ -81,14 +81,14 @@ class GlobalGuardModule {}
 const config = () => loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: 'test-secret-that-is-at-least-32-characters-long', PORT: '0' });
 const session = () => new Session('s1', 'u1', {} as never, {} as never, {} as never, '127.0.0.1', 0, 1000);
 
-describe('HandlerRegistry', () => {
+describe('HandlerRegistryService', () => {
   describe('in the application as built', () => {
     let app: Awaited<ReturnType<typeof createApp>>;
-    let registry: HandlerRegistry;
+    let registry: HandlerRegistryService;
     beforeAll(async () => {
       app = await createApp(config(), [HandlersModule]);
       await app.init();
-      registry = app.get(HandlerRegistry);
+      registry = app.get(HandlerRegistryService);
     });
     afterAll(() => app.close());
 
@@ -134,7 +134,7 @@ describe('HandlerRegistry', () => {
     const app = await createApp(config(), [HandlersModule, GlobalGuardModule]);
     await app.init();
     try {
-      const registry = app.get(HandlerRegistry);
+      const registry = app.get(HandlerRegistryService);
       expect(registry.get('ping')?.via).toBe('nest');
       expect(registry.get('t.plain')?.via).toBe('nest');
       await expect(registry.get('t.plain')!.invoke(session(), { text: 'x' })).rejects.toMatchObject({ status: 403 });

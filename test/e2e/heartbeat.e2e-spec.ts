@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { HeartbeatService } from '../../src/heartbeat/heartbeat.service';
 import { MAX_GRACE_TIMEOUTS } from '../../src/heartbeat/silence-verdict';
-import { ConnectionRegistry } from '../../src/registry/connection-registry.service';
+import { ConnectionRegistryService } from '../../src/registry/connection-registry.service';
 import { Op, text } from '../reliability/support/frames';
 import { rawConnect } from '../reliability/support/raw-client';
 import { serversPerTest, startServer, TestServer } from '../support/test-app';
@@ -28,7 +28,7 @@ describe('heartbeats', () => {
     const { code } = await client.closed;
     expect(code).toBe(1006);
     expect(Date.now() - started).toBeLessThan(200 + 100 + 250);
-    expect([...server.app.get(ConnectionRegistry).all()].some((s) => s.userId === 'silent')).toBe(false);
+    expect([...server.app.get(ConnectionRegistryService).all()].some((s) => s.userId === 'silent')).toBe(false);
   });
 
   it('keeps a peer that answers pings alive across many intervals', async () => {
@@ -221,7 +221,7 @@ describe('registry hygiene', () => {
 
   it('leaves nothing behind after hundreds of connects, joins and disconnects of every kind', async () => {
     const server = await startServer({ MAX_CONNECTIONS_PER_USER: '1000' });
-    const registry = server.app.get(ConnectionRegistry);
+    const registry = server.app.get(ConnectionRegistryService);
     const token = await mintToken({ sub: 'churn' });
     for (let round = 0; round < 6; round++) {
       const clients = await Promise.all(Array.from({ length: 50 }, () => connect(server.wsUrl, { token })));

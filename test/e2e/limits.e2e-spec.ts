@@ -1,4 +1,4 @@
-import { ConnectionRegistry } from '../../src/registry/connection-registry.service';
+import { ConnectionRegistryService } from '../../src/registry/connection-registry.service';
 import { serversPerTest, startServer, TestServer } from '../support/test-app';
 import { mintToken } from '../support/tokens';
 import { connect } from '../support/ws-client';
@@ -63,7 +63,7 @@ describe('slow consumers', () => {
 
   it('closes a non-reading member with 4008, terminates it, and keeps delivering to the rest of the room', async () => {
     const server = await startServer({ RATE_LIMIT_PER_SEC: '100000', RATE_LIMIT_BURST: '100000' });
-    const registry = server.app.get(ConnectionRegistry);
+    const registry = server.app.get(ConnectionRegistryService);
     const [publisher, healthy, stalled] = await Promise.all(
       ['pub', 'healthy', 'stalled'].map(async (sub) => connect(server.wsUrl, { token: await mintToken({ sub }) })),
     );

@@ -1,6 +1,6 @@
 import { WebSocket } from 'ws';
 import { MetricsServer } from '../../src/metrics/metrics.server';
-import { ConnectionRegistry } from '../../src/registry/connection-registry.service';
+import { ConnectionRegistryService } from '../../src/registry/connection-registry.service';
 import { adminClient } from '../support/admin-client';
 import { metric, Sample, scrape } from '../support/metrics';
 import { serversPerTest, startServer, TestServer } from '../support/test-app';
@@ -39,7 +39,7 @@ describe('metrics: values move with traffic', () => {
     await client.request('room.join', { room: 'public:metrics' });
     await client.request('room.publish', { room: 'public:metrics', body: 'x'.repeat(100) });
     await client.close();
-    await waitFor(() => server.app.get(ConnectionRegistry).size === 0);
+    await waitFor(() => server.app.get(ConnectionRegistryService).size === 0);
     const after = await samples();
     expect(delta(after, 'realtime_upgrades_total', { result: 'ok' })).toBe(1);
     expect(delta(after, 'realtime_upgrades_total', { result: '401' })).toBe(1);
@@ -85,7 +85,7 @@ describe('metrics: values move with traffic', () => {
     const before = await samples();
     const socket = new WebSocket(server.wsUrl, { headers: { authorization: `Bearer ${await mintToken({ sub: 'silent' })}` }, autoPong: false });
     expect((await new TestClient(socket).closed).code).toBe(1006);
-    await waitFor(() => ![...server.app.get(ConnectionRegistry).all()].some((s) => s.userId === 'silent'));
+    await waitFor(() => ![...server.app.get(ConnectionRegistryService).all()].some((s) => s.userId === 'silent'));
     const after = await samples();
     expect(metric(after, 'realtime_terminations_total', { reason: 'heartbeat' }) - metric(before, 'realtime_terminations_total', { reason: 'heartbeat' })).toBe(1);
     expect(metric(after, 'realtime_closes_total', { code: '1006' }) - metric(before, 'realtime_closes_total', { code: '1006' })).toBe(1);

@@ -1,5 +1,5 @@
 import { HISTORY_STORE, HistoryStore } from '../../src/history/history-store';
-import { ConnectionRegistry } from '../../src/registry/connection-registry.service';
+import { ConnectionRegistryService } from '../../src/registry/connection-registry.service';
 import { serversPerTest, TestServer } from '../support/test-app';
 import { mintToken } from '../support/tokens';
 import { connect, Frame, TestClient } from '../support/ws-client';
@@ -38,7 +38,7 @@ describe('history and recovery', () => {
 
   it.each([
     ['terminated by the server', async (server: TestServer, c: TestClient) => {
-      [...server.app.get(ConnectionRegistry).all()].find((s) => s.id === c.frames[0].data.sessionId)!.socket.terminate();
+      [...server.app.get(ConnectionRegistryService).all()].find((s) => s.id === c.frames[0].data.sessionId)!.socket.terminate();
     }],
     ['closed by the client', async (_server: TestServer, c: TestClient) => {
       c.socket.close();

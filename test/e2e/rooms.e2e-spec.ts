@@ -1,4 +1,4 @@
-import { ConnectionRegistry } from '../../src/registry/connection-registry.service';
+import { ConnectionRegistryService } from '../../src/registry/connection-registry.service';
 import { serversPerTest, startServer, TestServer } from '../support/test-app';
 import { mintToken } from '../support/tokens';
 import { waitFor } from '../support/wait-for';
@@ -88,7 +88,7 @@ describe('rooms, presence and direct messages', () => {
       await b.request('room.leave', { room: 'public:big' }); // 4 members, b included: not announced
       await b.request('room.join', { room: 'public:big' }); // 4 with b: not announced
       d.socket.terminate(); // 4 with d: not announced
-      await waitFor(() => small.app.get(ConnectionRegistry).size === 3);
+      await waitFor(() => small.app.get(ConnectionRegistryService).size === 3);
       await c.request('room.leave', { room: 'public:big' }); // 3 with c: announced
       await a.next((f) => f.type === 'presence.leave' && f.data.userId === 'c');
       const presence = a.frames.filter((f) => f.type.startsWith('presence.')).map((f) => `${f.type} ${f.data.userId}`);

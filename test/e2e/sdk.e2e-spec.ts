@@ -1,5 +1,5 @@
 import { WebSocket } from 'ws';
-import { ConnectionRegistry } from '../../src/registry/connection-registry.service';
+import { ConnectionRegistryService } from '../../src/registry/connection-registry.service';
 import {
   RealtimeClient,
   RealtimeError,
@@ -29,7 +29,7 @@ describe('SDK (RealtimeClient) end to end', () => {
   });
   afterAll(() => server.close());
 
-  const sessions = (target: TestServer = server) => [...target.app.get(ConnectionRegistry).all()];
+  const sessions = (target: TestServer = server) => [...target.app.get(ConnectionRegistryService).all()];
 
   /** A connected client for `sub` (token rooms: `rooms`, or the server's DEFAULT_ROOMS). */
   const user = async (sub: string, rooms?: string[], options: Partial<RealtimeClientOptions> = {}, target: TestServer = server) => {

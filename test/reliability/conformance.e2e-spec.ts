@@ -1,5 +1,5 @@
 import { connect as tcpConnect } from 'node:net';
-import { ConnectionRegistry } from '../../src/registry/connection-registry.service';
+import { ConnectionRegistryService } from '../../src/registry/connection-registry.service';
 import { startServer, TestServer } from '../support/test-app';
 import { mintToken } from '../support/tokens';
 import { waitFor } from '../support/wait-for';
@@ -140,7 +140,7 @@ describe('hostile handshakes and control floods', () => {
     expect(await rawAnswer(upgradeRequest(server.port, { 'x-big': 'y'.repeat(20_000) }))).toMatch(/^HTTP\/1\.1 431/);
   });
   it('a peer that floods pings and reads nothing is terminated; others are unaffected', async () => {
-    const registry = server.app.get(ConnectionRegistry);
+    const registry = server.app.get(ConnectionRegistryService);
     const bystander = await connect(server.wsUrl, { token: await mintToken({ sub: 'bystander' }) });
     const flooder = await rawConnect(server.port, await mintToken({ sub: 'pinger' }));
     flooder.socket.pause(); // reads nothing: the server's pongs pile up

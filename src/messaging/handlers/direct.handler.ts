@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { ClientMessageType, DirectAck } from '../../protocol';
 import { Session } from '../../registry/session';
-import { DirectMessages } from '../direct-messages.service';
+import { DirectMessagesService } from '../direct-messages.service';
 import { DirectSendDto } from '../dto/direct-send.dto';
 import { MessageHandler } from '../message-handler.decorator';
 
 @Injectable()
 export class DirectHandler {
-  constructor(private readonly messages: DirectMessages) {}
+  constructor(private readonly messages: DirectMessagesService) {}
 
   @MessageHandler(ClientMessageType.DirectSend, DirectSendDto)
   send(session: Session, { to, body }: DirectSendDto): Promise<DirectAck> {
