@@ -54,7 +54,7 @@ async function printDevToken(config: AppConfig, port: number): Promise<void> {
   process.stdout.write(
     [
       '',
-      'Development mode: no JWT_SECRET or JWT_PUBLIC_KEY set, so an ephemeral secret signs tokens for this run.',
+      'Development mode: no JWT key set (JWT_SECRET, JWT_PUBLIC_KEY, JWT_PRIVATE_KEY or JWT_JWKS_URL), so an ephemeral secret signs tokens for this run.',
       `Dev token (user "dev-user", all rooms, 24 h):\n  ${strong(token)}`,
       `Try it:\n  ${strong(`npx wscat -c '${url}?token=${token}'`)}`,
       `  then send {"type":"room.join","id":"1","data":{"room":"public:lobby"}}`,
