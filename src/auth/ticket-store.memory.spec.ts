@@ -1,7 +1,7 @@
 import { InMemoryTicketStore } from './ticket-store.memory';
 import { TicketLimitError } from './ticket-store';
 
-const identity = (userId = 'alice', exp = 2_000_000_000) => ({ userId, rooms: ['public:*'], exp });
+const identity = (userId = 'alice', exp = 2_000_000_000) => ({ userId, rooms: ['public:*'], exp, claims: { sub: userId, exp } });
 
 describe('InMemoryTicketStore', () => {
   it('redeems a ticket once, for the identity it was issued for', async () => {

@@ -13,6 +13,8 @@ export interface Identity {
   /** Expiry, seconds since the epoch. */
   exp: number;
   jti?: string;
+  /** The whole verified payload, custom claims included. */
+  claims: JWTPayload;
 }
 
 export class InvalidTokenError extends Error {
@@ -55,6 +57,6 @@ export class TokenVerifier {
     if (typeof payload.sub !== 'string' || payload.sub.length === 0 || payload.sub.length > 256 || payload.sub === SYSTEM_SENDER) {
       throw new InvalidTokenError('invalid');
     }
-    return { userId: payload.sub, rooms, exp: payload.exp as number, jti: payload.jti };
+    return { userId: payload.sub, rooms, exp: payload.exp as number, jti: payload.jti, claims: payload };
   }
 }

@@ -84,6 +84,7 @@ export class RealtimeGateway implements OnGatewayConnection {
       now,
     );
     session.tokenId = identity.jti;
+    session.claims = identity.claims;
     (socket as SessionSocket)[SESSION] = session;
     // The TCP socket ws reads from: any byte read from it proves the peer alive (see HeartbeatService).
     (req.socket as PeerSocket)[SESSION] = session;

@@ -1,6 +1,9 @@
 import type { WebSocket } from 'ws';
 import type { RoomPermissions } from '../auth/room-permissions';
+import type { SessionInfo } from './session-info';
 import type { TokenBucket } from './token-bucket';
+
+const EMPTY_CLAIMS = Object.freeze({});
 
 /** A live frame held back during a room's recovery; `offset` is absent for non-message frames. */
 export interface PendingFrame {
@@ -9,7 +12,7 @@ export interface PendingFrame {
 }
 
 /** One live WebSocket connection and what the server knows about it. */
-export class Session {
+export class Session implements SessionInfo {
   readonly rooms = new Set<string>();
   /** Send time of the oldest heartbeat ping not answered yet (0: none); cleared by any inbound data. */
   awaitingPongSince = 0;
@@ -30,6 +33,8 @@ export class Session {
   seq = 0;
   /** The token's `jti`, if it had one: the admin API revokes tokens by it. */
   tokenId?: string;
+  /** The verified token's payload (SessionInfo.claims); set at connect and by auth.refresh. */
+  claims: Readonly<Record<string, unknown>> = EMPTY_CLAIMS;
 
   constructor(
     readonly id: string,

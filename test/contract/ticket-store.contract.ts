@@ -18,7 +18,7 @@ import { fresh } from './fresh';
 export function describeTicketStoreContract(name: string, open: () => Promise<TicketStore>): void {
   describe(`TicketStore contract: ${name}`, () => {
     const freshUser = () => fresh('user');
-    const identity = (userId = freshUser(), exp = Math.floor(Date.now() / 1000) + 3600): Identity => ({ userId, rooms: ['public:*'], exp, jti: `jti-${userId}` });
+    const identity = (userId = freshUser(), exp = Math.floor(Date.now() / 1000) + 3600): Identity => ({ userId, rooms: ['public:*'], exp, jti: `jti-${userId}`, claims: { sub: userId, exp, tenant: 'acme' } });
     const fill = async (store: TicketStore, who: Identity, ttlMs = 30_000) => {
       const tickets: string[] = [];
       for (let i = 0; i < MAX_TICKETS_PER_USER; i++) tickets.push(await store.issue(who, ttlMs));

@@ -15,9 +15,9 @@ describe('InMemoryTicketStore node-wide cap (memory only: see TicketStore)', () 
     const store = new InMemoryTicketStore();
     const exp = Math.floor(Date.now() / 1000) + 3600;
     const tickets: string[] = [];
-    for (let i = 0; i < 5; i++) tickets.push(await store.issue({ userId: `u${i}`, rooms: [], exp }, 30_000));
-    await expect(store.issue({ userId: 'another', rooms: [], exp }, 30_000)).rejects.toMatchObject({ constructor: TicketLimitError, scope: 'node' });
+    for (let i = 0; i < 5; i++) tickets.push(await store.issue({ userId: `u${i}`, rooms: [], exp, claims: {} }, 30_000));
+    await expect(store.issue({ userId: 'another', rooms: [], exp, claims: {} }, 30_000)).rejects.toMatchObject({ constructor: TicketLimitError, scope: 'node' });
     await store.redeem(tickets[0]);
-    await expect(store.issue({ userId: 'another', rooms: [], exp }, 30_000)).resolves.toEqual(expect.any(String));
+    await expect(store.issue({ userId: 'another', rooms: [], exp, claims: {} }, 30_000)).resolves.toEqual(expect.any(String));
   });
 });

@@ -5,7 +5,7 @@ import { redisFixture } from './redis-fixture';
 import { describeTicketStoreContract } from './ticket-store.contract';
 
 const redis = redisFixture();
-const identity = (userId: string) => ({ userId, rooms: ['public:*'], exp: Math.floor(Date.now() / 1000) + 3600 });
+const identity = (userId: string) => ({ userId, rooms: ['public:*'], exp: Math.floor(Date.now() / 1000) + 3600, claims: { sub: userId } });
 
 describeTicketStoreContract('Redis', async () => new RedisTicketStore(await redis.connect()));
 

@@ -43,6 +43,7 @@ export class AuthHandler {
       throw new MessageError(ErrorCode.Forbidden, 'token grants other rooms; reconnect to change them');
     }
     session.tokenExp = identity.exp;
+    session.claims = identity.claims;
     this.expiry.track(session.userId, identity.exp);
     return { exp: identity.exp, expiresInMs: msUntilExp(identity.exp) };
   }
