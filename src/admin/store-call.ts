@@ -2,7 +2,7 @@ import type { PinoLogger } from 'nestjs-pino';
 import { storeCall as realtimeStoreCall } from '../realtime/store-call';
 import { http } from './realtime-http';
 
-export { BUS_UNAVAILABLE, DIRECTORY_UNAVAILABLE, HISTORY_UNAVAILABLE } from '../realtime/store-call';
+export { BUS_UNAVAILABLE, DIRECTORY_UNAVAILABLE } from '../realtime/store-call';
 
 /**
  * A call to a shared store (history, the cluster directory) for what RealtimeService does not do
