@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 
 const FOLDERS = [
   'protocol', 'config', 'internals', 'redis', 'logging', 'http', 'registry', 'bus', 'history', 'presence', 'lifecycle', 'metrics', 'cluster',
-  'delivery', 'auth', 'revocation', 'messaging', 'rooms', 'heartbeat', 'shutdown', 'gateway', 'health', 'admin', 'webhooks', 'dev', 'examples', 'cli',
+  'delivery', 'auth', 'revocation', 'messaging', 'rooms', 'heartbeat', 'shutdown', 'realtime', 'gateway', 'health', 'admin', 'webhooks', 'dev', 'examples', 'cli',
 ];
 
 /** Entry points: only the composition root (src/*.ts, src/library/) imports these. */
@@ -14,6 +14,8 @@ const ENTRY_POINTS = ['gateway', 'admin', 'health', 'webhooks', 'dev', 'examples
 const FEATURES = ['messaging', 'rooms', 'heartbeat', 'shutdown', 'auth', 'revocation'];
 /** Shared state and infrastructure, below delivery. */
 const CORE = ['redis', 'logging', 'http', 'registry', 'bus', 'history', 'presence', 'lifecycle', 'metrics', 'cluster'];
+/** RealtimeService, on top of the features: the admin API and the host app use it, nothing below it does. */
+const SERVICE = ['realtime'];
 
 /** What each folder of src/ may not import, besides the ENTRY_POINTS nobody imports. */
 const FORBIDDEN = {
@@ -21,14 +23,14 @@ const FORBIDDEN = {
   config: 'everything',
   internals: 'everything',
   // registry/ is let import auth/: a Session holds its token's RoomPermissions (a plain class).
-  ...Object.fromEntries(CORE.map((folder) => [folder, ['delivery', ...FEATURES.filter((f) => folder !== 'registry' || f !== 'auth')]])),
-  delivery: FEATURES,
-  auth: ['messaging', 'rooms', 'heartbeat', 'shutdown', 'revocation'],
-  revocation: ['messaging', 'rooms', 'heartbeat', 'shutdown'],
-  messaging: ['rooms', 'shutdown', 'heartbeat'],
-  rooms: ['heartbeat', 'shutdown', 'auth', 'revocation'],
-  heartbeat: ['delivery', 'messaging', 'rooms', 'shutdown', 'auth', 'revocation'],
-  shutdown: ['messaging', 'rooms', 'heartbeat', 'auth', 'revocation'],
+  ...Object.fromEntries(CORE.map((folder) => [folder, ['delivery', ...FEATURES.filter((f) => folder !== 'registry' || f !== 'auth'), ...SERVICE]])),
+  delivery: [...FEATURES, ...SERVICE],
+  auth: ['messaging', 'rooms', 'heartbeat', 'shutdown', 'revocation', ...SERVICE],
+  revocation: ['messaging', 'rooms', 'heartbeat', 'shutdown', ...SERVICE],
+  messaging: ['rooms', 'shutdown', 'heartbeat', ...SERVICE],
+  rooms: ['heartbeat', 'shutdown', 'auth', 'revocation', ...SERVICE],
+  heartbeat: ['delivery', 'messaging', 'rooms', 'shutdown', 'auth', 'revocation', ...SERVICE],
+  shutdown: ['messaging', 'rooms', 'heartbeat', 'auth', 'revocation', ...SERVICE],
 };
 
 const folderPattern = (folder) => ({ regex: `^(\\.\\./)+${folder}(/|$)`, message: `${folder}/ is above this folder in docs/architecture.md` });
