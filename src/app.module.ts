@@ -1,6 +1,7 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AdminModule } from './admin/admin.module';
+import { AsyncApiModule } from './asyncapi/asyncapi.module';
 import { AppConfig, AppConfigModule, ExampleName } from './config';
 import { BusModule } from './bus/bus.module';
 import { ClusterModule } from './cluster/cluster.module';
@@ -51,6 +52,7 @@ export class AppModule {
         RoomsModule,
         AdminModule,
         HealthModule,
+        AsyncApiModule,
         WebhooksModule.forRoot(config),
         ...config.examples.map((name) => EXAMPLE_MODULES[name]),
         // Minting tokens for anyone is only acceptable on a developer's machine.

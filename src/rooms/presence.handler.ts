@@ -11,7 +11,7 @@ import { assertRoomAccess } from './room-access';
 export class PresenceHandler {
   constructor(private readonly presence: PresenceService) {}
 
-  @MessageHandler(ClientMessageType.PresenceGet, RoomDto)
+  @MessageHandler(ClientMessageType.PresenceGet, RoomDto, { errors: ['FORBIDDEN', 'UNAVAILABLE'] })
   async get(session: Session, { room }: RoomDto): Promise<PresenceAck> {
     assertRoomAccess(session, room);
     return { room, members: await fromStore(() => this.presence.members(room)) };

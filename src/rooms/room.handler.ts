@@ -19,7 +19,7 @@ export class RoomHandler {
     @Inject(HISTORY_STORE) private readonly history: HistoryStore,
   ) {}
 
-  @MessageHandler(ClientMessageType.RoomJoin, RoomJoinDto)
+  @MessageHandler(ClientMessageType.RoomJoin, RoomJoinDto, { errors: ['FORBIDDEN', 'UNAVAILABLE'] })
   join(session: Session, { room, since }: RoomJoinDto): Promise<JoinAck> {
     assertRoomAccess(session, room);
     return this.subscriptions.join(session, room, since);
@@ -33,14 +33,14 @@ export class RoomHandler {
   }
 
   /** Publishing needs the join permission, not membership; every member gets it, the sender too. */
-  @MessageHandler(ClientMessageType.RoomPublish, RoomPublishDto)
+  @MessageHandler(ClientMessageType.RoomPublish, RoomPublishDto, { errors: ['FORBIDDEN', 'UNAVAILABLE'] })
   publish(session: Session, { room, body }: RoomPublishDto): Promise<PublishAck> {
     assertRoomAccess(session, room);
     return this.publisher.publish(session.userId, room, body);
   }
 
   /** Pages backwards: pass the first offset of a page as `before` to get the one before it. */
-  @MessageHandler(ClientMessageType.RoomHistory, RoomHistoryDto)
+  @MessageHandler(ClientMessageType.RoomHistory, RoomHistoryDto, { errors: ['FORBIDDEN', 'UNAVAILABLE'] })
   page(session: Session, { room, limit, before }: RoomHistoryDto): Promise<HistoryPage> {
     assertRoomAccess(session, room);
     return fromStore(() => this.history.page(room, limit ?? HISTORY_PAGE_DEFAULT, before));
