@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config';
 import { HandlerRegistryService } from '../messaging/handler-registry.service';
 import { AsyncApiDocument, buildAsyncApiDocument } from './asyncapi-document';
@@ -6,6 +6,7 @@ import { AsyncApiDocument, buildAsyncApiDocument } from './asyncapi-document';
 /** The AsyncAPI document of the message types registered in this application, built once they all are. */
 @Injectable()
 export class AsyncApiService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(AsyncApiService.name);
   private built?: AsyncApiDocument;
 
   constructor(
@@ -13,9 +14,16 @@ export class AsyncApiService implements OnApplicationBootstrap {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Every handler is registered by now (the registry fills in at onModuleInit). */
+  /**
+   * Every handler is registered by now (the registry fills in at onModuleInit). A DTO the schema
+   * generator cannot read must not stop the server: it is logged, and /docs/asyncapi.json answers 500.
+   */
   onApplicationBootstrap(): void {
-    this.built = this.build();
+    try {
+      this.built = this.build();
+    } catch (err) {
+      this.logger.error(err, 'the AsyncAPI document cannot be built');
+    }
   }
 
   get document(): AsyncApiDocument {
