@@ -5,11 +5,11 @@ import tseslint from 'typescript-eslint';
 
 const FOLDERS = [
   'protocol', 'config', 'internals', 'redis', 'logging', 'http', 'registry', 'bus', 'history', 'presence', 'lifecycle', 'metrics', 'cluster',
-  'delivery', 'auth', 'revocation', 'messaging', 'rooms', 'heartbeat', 'shutdown', 'realtime', 'gateway', 'health', 'admin', 'webhooks', 'dev', 'examples', 'cli',
+  'delivery', 'auth', 'revocation', 'messaging', 'rooms', 'heartbeat', 'shutdown', 'realtime', 'gateway', 'health', 'admin', 'asyncapi', 'webhooks', 'dev', 'examples', 'cli',
 ];
 
 /** Entry points: only the composition root (src/*.ts, src/library/) imports these. */
-const ENTRY_POINTS = ['gateway', 'admin', 'health', 'webhooks', 'dev', 'examples', 'cli'];
+const ENTRY_POINTS = ['gateway', 'admin', 'health', 'asyncapi', 'webhooks', 'dev', 'examples', 'cli'];
 /** Features: the layers below them must not know them. */
 const FEATURES = ['messaging', 'rooms', 'heartbeat', 'shutdown', 'auth', 'revocation'];
 /** Shared state and infrastructure, below delivery. */
@@ -31,6 +31,8 @@ const FORBIDDEN = {
   rooms: ['heartbeat', 'shutdown', 'auth', 'revocation', ...SERVICE],
   heartbeat: ['delivery', 'messaging', 'rooms', 'shutdown', 'auth', 'revocation', ...SERVICE],
   shutdown: ['messaging', 'rooms', 'heartbeat', 'auth', 'revocation', ...SERVICE],
+  // The published protocol: reads the message registry (messaging), the wire types, the config.
+  asyncapi: ['rooms', 'heartbeat', 'shutdown', 'auth', 'revocation', 'delivery', ...CORE, ...SERVICE],
 };
 
 const folderPattern = (folder) => ({ regex: `^(\\.\\./)+${folder}(/|$)`, message: `${folder}/ is above this folder in docs/architecture.md` });

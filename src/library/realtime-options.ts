@@ -1,7 +1,7 @@
 import type { ModuleMetadata } from '@nestjs/common';
 import { getMetadataStorage } from 'class-validator';
 import { AppConfig, ConfigError, Environment, loadConfig } from '../config';
-import type { RoomAuthorizer } from '../rooms/room-authorizer';
+import type { RoomAuthorization, RoomAuthorizer } from '../rooms/room-authorizer';
 
 /** `HEARTBEAT_INTERVAL_MS` -> `heartbeatIntervalMs`. */
 type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Lowercase<Head>}${Capitalize<CamelCase<Tail>>}` : Lowercase<S>;
@@ -26,7 +26,7 @@ export interface RoomAuthorizationOptions {
   roomAuthorizerReplacesToken?: boolean;
   /** An answer slower than this refuses with FORBIDDEN. @default 2000 */
   roomAuthorizerTimeoutMs?: number;
-  /** How long an answer (yes or no) is reused for the same session and room. @default 10000 */
+  /** How long an answer (yes or no) is reused for the same session and room; 0: never. @default 10000 */
   roomAuthorizerCacheMs?: number;
 }
 
@@ -105,4 +105,23 @@ function listValue(option: string, value: unknown): string {
   }
   // An empty array means an empty list, which DEFAULT_ROOMS spells `none` (empty would mean its default).
   return value.length === 0 && option === 'defaultRooms' ? 'none' : value.join(',');
+}
+
+/** The roomAuthorizer options, checked and with their defaults. */
+export function roomAuthorizationFrom(options: RoomAuthorizationOptions): RoomAuthorization {
+  const { roomAuthorizer, roomAuthorizerReplacesToken = false, roomAuthorizerTimeoutMs = 2000, roomAuthorizerCacheMs = 10_000 } = options;
+  if (roomAuthorizer !== undefined && typeof roomAuthorizer?.canJoin !== 'function') {
+    throw new ConfigError('Invalid configuration: roomAuthorizer: must have a canJoin(session, room) method');
+  }
+  if (roomAuthorizer?.canPublish !== undefined && typeof roomAuthorizer.canPublish !== 'function') {
+    throw new ConfigError('Invalid configuration: roomAuthorizer: canPublish must be a method');
+  }
+  if (typeof roomAuthorizerReplacesToken !== 'boolean') throw new ConfigError('Invalid configuration: roomAuthorizerReplacesToken: must be a boolean');
+  if (!Number.isInteger(roomAuthorizerTimeoutMs) || roomAuthorizerTimeoutMs < 1) {
+    throw new ConfigError('Invalid configuration: roomAuthorizerTimeoutMs: must be a positive integer');
+  }
+  if (!Number.isInteger(roomAuthorizerCacheMs) || roomAuthorizerCacheMs < 0) {
+    throw new ConfigError('Invalid configuration: roomAuthorizerCacheMs: must be an integer, 0 or more');
+  }
+  return { authorizer: roomAuthorizer, replacesToken: roomAuthorizerReplacesToken, timeoutMs: roomAuthorizerTimeoutMs, cacheMs: roomAuthorizerCacheMs };
 }

@@ -1,6 +1,7 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AdminModule } from '../admin/admin.module';
+import { AsyncApiModule } from '../asyncapi/asyncapi.module';
 import { BusModule } from '../bus/bus.module';
 import { ClusterModule } from '../cluster/cluster.module';
 import { APP_CONFIG, AppConfig } from '../config';
@@ -14,14 +15,15 @@ import { loggerOptions } from '../logging/logger.options';
 import { LOG_STREAM, LoggingModule } from '../logging/logging.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { PresenceModule } from '../presence/presence.module';
+import { RealtimeServiceModule } from '../realtime/realtime-service.module';
 import { RedisModule } from '../redis/redis.module';
 import { RegistryModule } from '../registry/registry.module';
 import { RevocationModule } from '../revocation/revocation.module';
-import { ROOM_AUTHORIZER } from '../rooms/room-authorizer';
+import { ROOM_AUTHORIZATION } from '../rooms/room-authorizer';
 import { RoomsModule } from '../rooms/rooms.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { ChatPageModule } from './chat-page.module';
-import { configFromOptions, featuresOf, RealtimeFeatures, RealtimeModuleAsyncOptions, RealtimeModuleOptions, RealtimeOptions } from './realtime-options';
+import { configFromOptions, featuresOf, RealtimeFeatures, RealtimeModuleAsyncOptions, RealtimeModuleOptions, RealtimeOptions, roomAuthorizationFrom } from './realtime-options';
 
 /** The options as given (forRoot) or as the factory made them (forRootAsync). */
 const REALTIME_OPTIONS = Symbol('REALTIME_OPTIONS');
@@ -38,27 +40,31 @@ const REALTIME_OPTIONS = Symbol('REALTIME_OPTIONS');
 @Module({})
 export class RealtimeModule {
   static forRoot(options: RealtimeModuleOptions = {}): DynamicModule {
-    return compose(featuresOf(options), [], { provide: REALTIME_OPTIONS, useValue: options });
+    return compose(featuresOf(options), [], fromOptions({ provide: REALTIME_OPTIONS, useValue: options }));
   }
 
   static forRootAsync(options: RealtimeModuleAsyncOptions): DynamicModule {
     const factory = { provide: REALTIME_OPTIONS, inject: options.inject ?? [], useFactory: options.useFactory as (...args: unknown[]) => RealtimeOptions | Promise<RealtimeOptions> };
-    return compose(featuresOf(options), options.imports ?? [], factory);
+    return compose(featuresOf(options), options.imports ?? [], fromOptions(factory));
   }
 
   /** The standalone service (src/main.ts): configuration read from the environment, whose errors name variables. */
   static forConfig(config: AppConfig): DynamicModule {
     const all = featuresOf({ chatPage: true });
-    return compose(all, [], { provide: REALTIME_OPTIONS, useValue: {} }, { provide: APP_CONFIG, useValue: config });
+    return compose(all, [], [{ provide: APP_CONFIG, useValue: config }]);
   }
 }
 
-function compose(features: Required<RealtimeFeatures>, imports: NonNullable<RealtimeModuleAsyncOptions['imports']>, options: Provider, config?: Provider): DynamicModule {
-  const providers: Provider[] = [
+/** APP_CONFIG and ROOM_AUTHORIZATION from the options (the standalone service has no authorizer: the token decides). */
+function fromOptions(options: Provider): Provider[] {
+  return [
     options,
-    config ?? { provide: APP_CONFIG, inject: [REALTIME_OPTIONS], useFactory: configFromOptions },
-    { provide: ROOM_AUTHORIZER, inject: [REALTIME_OPTIONS], useFactory: (o: RealtimeOptions) => o.roomAuthorizer ?? null },
+    { provide: APP_CONFIG, inject: [REALTIME_OPTIONS], useFactory: configFromOptions },
+    { provide: ROOM_AUTHORIZATION, inject: [REALTIME_OPTIONS], useFactory: roomAuthorizationFrom },
   ];
+}
+
+function compose(features: Required<RealtimeFeatures>, imports: NonNullable<RealtimeModuleAsyncOptions['imports']>, providers: Provider[]): DynamicModule {
   return {
     module: RealtimeModule,
     global: true,
@@ -78,13 +84,15 @@ function compose(features: Required<RealtimeFeatures>, imports: NonNullable<Real
       HistoryModule,
       GatewayModule,
       RoomsModule,
+      RealtimeServiceModule,
       WebhooksModule,
       DevModule,
       ...(features.adminApi ? [AdminModule] : []),
       ...(features.health ? [HealthModule] : []),
+      ...(features.openApi ? [AsyncApiModule] : []),
       ...(features.chatPage ? [ChatPageModule] : []),
     ],
     providers,
-    exports: [APP_CONFIG, ROOM_AUTHORIZER, LifecycleModule],
+    exports: [APP_CONFIG, ...(providers.length > 1 ? [ROOM_AUTHORIZATION] : []), LifecycleModule, RealtimeServiceModule],
   };
 }

@@ -3,7 +3,7 @@ import { GUARDS_METADATA, INTERCEPTORS_METADATA } from '@nestjs/common/constants
 import { DiscoveryService, ExternalContextCreator, MetadataScanner, Reflector } from '@nestjs/core';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { ActivityInterceptor } from './activity.interceptor';
-import { ServerMessageType } from '../protocol';
+import { ErrorCode, ServerMessageType } from '../protocol';
 import { Session } from '../registry/session';
 import { EmptyDto } from './dto/empty.dto';
 import { MESSAGE_HANDLER, MessageHandlerOptions } from './message-handler.decorator';
@@ -16,6 +16,8 @@ export interface RegisteredHandler {
   type: string;
   dto: new () => object;
   replyType: string;
+  /** The codes the handler itself answers (its decorator's `errors`), besides COMMON_ERROR_CODES. */
+  errors: readonly ErrorCode[];
   /** The method wrapped with its guards and interceptors. */
   invoke: (session: Session, payload: object) => Promise<unknown>;
   /** `direct`: no guard or interceptor applies but ActivityInterceptor, whose job invoke does inline. */
@@ -90,6 +92,7 @@ export class HandlerRegistryService implements OnModuleInit {
       type: options.type,
       dto: options.dto,
       replyType: options.replyType ?? ServerMessageType.Ack,
+      errors: options.errors ?? [],
       invoke,
       via: direct ? 'direct' : 'nest',
       source,

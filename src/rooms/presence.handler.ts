@@ -14,7 +14,7 @@ export class PresenceHandler {
     private readonly authorization: RoomAuthorizationService,
   ) {}
 
-  @MessageHandler(ClientMessageType.PresenceGet, RoomDto)
+  @MessageHandler(ClientMessageType.PresenceGet, RoomDto, { errors: ['FORBIDDEN', 'UNAVAILABLE'] })
   async get(session: Session, { room }: RoomDto): Promise<PresenceAck> {
     await this.authorization.assertJoin(session, room);
     return { room, members: await fromStore(() => this.presence.members(room)) };

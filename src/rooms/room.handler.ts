@@ -26,7 +26,7 @@ export class RoomHandler {
     @Inject(HISTORY_STORE) private readonly history: HistoryStore,
   ) {}
 
-  @MessageHandler(ClientMessageType.RoomJoin, RoomJoinDto)
+  @MessageHandler(ClientMessageType.RoomJoin, RoomJoinDto, { errors: ['FORBIDDEN', 'UNAVAILABLE'] })
   join(session: Session, { room, since }: RoomJoinDto): Promise<JoinAck> {
     const asking = this.authorization.assertJoin(session, room);
     if (!asking) return this.subscriptions.join(session, room, since);
@@ -53,7 +53,7 @@ export class RoomHandler {
   }
 
   /** Publishing needs the join permission, not membership; every member gets it, the sender too. */
-  @MessageHandler(ClientMessageType.RoomPublish, RoomPublishDto)
+  @MessageHandler(ClientMessageType.RoomPublish, RoomPublishDto, { errors: ['FORBIDDEN', 'UNAVAILABLE'] })
   publish(session: Session, { room, body }: RoomPublishDto): Promise<PublishAck> {
     const asking = this.authorization.assertPublish(session, room);
     if (asking) return asking.then(() => this.publisher.publish(session.userId, room, body));
@@ -61,7 +61,7 @@ export class RoomHandler {
   }
 
   /** Pages backwards: pass the first offset of a page as `before` to get the one before it. */
-  @MessageHandler(ClientMessageType.RoomHistory, RoomHistoryDto)
+  @MessageHandler(ClientMessageType.RoomHistory, RoomHistoryDto, { errors: ['FORBIDDEN', 'UNAVAILABLE'] })
   async page(session: Session, { room, limit, before }: RoomHistoryDto): Promise<HistoryPage> {
     await this.authorization.assertJoin(session, room);
     return fromStore(() => this.history.page(room, limit ?? HISTORY_PAGE_DEFAULT, before));
