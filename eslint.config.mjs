@@ -5,15 +5,17 @@ import tseslint from 'typescript-eslint';
 
 const FOLDERS = [
   'protocol', 'config', 'internals', 'redis', 'logging', 'http', 'registry', 'bus', 'history', 'presence', 'lifecycle', 'metrics', 'cluster',
-  'delivery', 'auth', 'revocation', 'messaging', 'rooms', 'heartbeat', 'shutdown', 'gateway', 'health', 'admin', 'webhooks', 'dev', 'examples', 'cli',
+  'delivery', 'auth', 'revocation', 'messaging', 'rooms', 'heartbeat', 'shutdown', 'realtime', 'gateway', 'health', 'admin', 'asyncapi', 'webhooks', 'dev', 'examples', 'cli',
 ];
 
-/** The composition root (app.module.ts, app.factory.ts, main.ts) wires everything; nothing else imports these. */
-const ENTRY_POINTS = ['gateway', 'admin', 'health', 'webhooks', 'dev', 'examples', 'cli'];
+/** Entry points: only the composition root (src/*.ts, src/library/) imports these. */
+const ENTRY_POINTS = ['gateway', 'admin', 'health', 'asyncapi', 'webhooks', 'dev', 'examples', 'cli'];
 /** Features: the layers below them must not know them. */
 const FEATURES = ['messaging', 'rooms', 'heartbeat', 'shutdown', 'auth', 'revocation'];
 /** Shared state and infrastructure, below delivery. */
 const CORE = ['redis', 'logging', 'http', 'registry', 'bus', 'history', 'presence', 'lifecycle', 'metrics', 'cluster'];
+/** RealtimeService, on top of the features: the admin API and the host app use it, nothing below it does. */
+const SERVICE = ['realtime'];
 
 /** What each folder of src/ may not import, besides the ENTRY_POINTS nobody imports. */
 const FORBIDDEN = {
@@ -21,14 +23,16 @@ const FORBIDDEN = {
   config: 'everything',
   internals: 'everything',
   // registry/ is let import auth/: a Session holds its token's RoomPermissions (a plain class).
-  ...Object.fromEntries(CORE.map((folder) => [folder, ['delivery', ...FEATURES.filter((f) => folder !== 'registry' || f !== 'auth')]])),
-  delivery: FEATURES,
-  auth: ['messaging', 'rooms', 'heartbeat', 'shutdown', 'revocation'],
-  revocation: ['messaging', 'rooms', 'heartbeat', 'shutdown'],
-  messaging: ['rooms', 'shutdown', 'heartbeat'],
-  rooms: ['heartbeat', 'shutdown', 'auth', 'revocation'],
-  heartbeat: ['delivery', 'messaging', 'rooms', 'shutdown', 'auth', 'revocation'],
-  shutdown: ['messaging', 'rooms', 'heartbeat', 'auth', 'revocation'],
+  ...Object.fromEntries(CORE.map((folder) => [folder, ['delivery', ...FEATURES.filter((f) => folder !== 'registry' || f !== 'auth'), ...SERVICE]])),
+  delivery: [...FEATURES, ...SERVICE],
+  auth: ['messaging', 'rooms', 'heartbeat', 'shutdown', 'revocation', ...SERVICE],
+  revocation: ['messaging', 'rooms', 'heartbeat', 'shutdown', ...SERVICE],
+  messaging: ['rooms', 'shutdown', 'heartbeat', ...SERVICE],
+  rooms: ['heartbeat', 'shutdown', 'auth', 'revocation', ...SERVICE],
+  heartbeat: ['delivery', 'messaging', 'rooms', 'shutdown', 'auth', 'revocation', ...SERVICE],
+  shutdown: ['messaging', 'rooms', 'heartbeat', 'auth', 'revocation', ...SERVICE],
+  // The published protocol: reads the message registry (messaging), the wire types, the config.
+  asyncapi: ['rooms', 'heartbeat', 'shutdown', 'auth', 'revocation', 'delivery', ...CORE, ...SERVICE],
 };
 
 const folderPattern = (folder) => ({ regex: `^(\\.\\./)+${folder}(/|$)`, message: `${folder}/ is above this folder in docs/architecture.md` });
@@ -68,6 +72,6 @@ export default tseslint.config(
     { files: [`src/${folder}/**/*.ts`], ignores: ['src/**/*.redis.ts', 'src/**/*.spec.ts'], rules: importRules(folder, folder === 'redis') },
     { files: [`src/${folder}/**/*.redis.ts`], rules: importRules(folder, true) },
   ]),
-  // The composition root may import every folder, but not Redis.
-  { files: ['src/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [IOREDIS] }] } },
+  // The composition root (src/*.ts and library/, the RealtimeModule a host imports) may import every folder, but not Redis.
+  { files: ['src/*.ts', 'src/library/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [IOREDIS] }] } },
 );

@@ -1,12 +1,9 @@
 import { Module } from '@nestjs/common';
 import { ClusterModule } from '../cluster/cluster.module';
-import { DeliveryModule } from '../delivery/delivery.module';
-import { HistoryModule } from '../history/history.module';
-import { MessagingModule } from '../messaging/messaging.module';
 import { PresenceModule } from '../presence/presence.module';
+import { RealtimeServiceModule } from '../realtime/realtime-service.module';
 import { RegistryModule } from '../registry/registry.module';
 import { RevocationModule } from '../revocation/revocation.module';
-import { RoomsModule } from '../rooms/rooms.module';
 import { AdminAuthGuard } from './admin-auth.guard';
 import { AdminJwtVerifier } from './admin-jwt.verifier';
 import { BroadcastController } from './broadcast.controller';
@@ -17,9 +14,9 @@ import { RoomsController } from './rooms.controller';
 import { StatsController } from './stats.controller';
 import { UsersController } from './users.controller';
 
-/** The admin REST API under /admin (OpenAPI at /docs); the dashboard page is public/admin/ui. */
+/** The admin REST API under /admin (OpenAPI at /docs), built on RealtimeService; the dashboard page is public/admin/ui. */
 @Module({
-  imports: [RoomsModule, MessagingModule, RevocationModule, ClusterModule, PresenceModule, HistoryModule, RegistryModule, DeliveryModule],
+  imports: [RealtimeServiceModule, RevocationModule, ClusterModule, PresenceModule, RegistryModule],
   controllers: [ConnectionsController, RoomsController, RoomMembersController, UsersController, BroadcastController, StatsController, RevocationsController],
   providers: [AdminAuthGuard, AdminJwtVerifier],
 })

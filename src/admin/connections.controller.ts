@@ -1,19 +1,17 @@
 import { Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Query } from '@nestjs/common';
 import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import { BUS, Bus } from '../bus/bus';
-import { PRESENCE_STORE, PresenceStore, SessionLocation, SessionRecord } from '../presence/presence-store';
+import { PRESENCE_STORE, PresenceStore, SessionRecord } from '../presence/presence-store';
 import { sessionRecord } from '../presence/presence-store.memory';
 import { APP_CONFIG, AppConfig } from '../config';
-import { OutboundService } from '../delivery/outbound.service';
-import { CloseCode, KICKED_REASON } from '../protocol';
+import { RealtimeService } from '../realtime/realtime.service';
 import { ConnectionRegistryService } from '../registry/connection-registry.service';
 import { AdminActor, AdminApi, ApiValidationResponse } from './admin-api.decorator';
 import { ClosedCount, ConnectionPage, ConnectionQueryDto, ConnectionView, UserParamDto } from './dto/connection.dto';
 import { PAGE_LIMIT_DEFAULT } from './dto/page.dto';
 import { ErrorView } from './dto/error.dto';
+import { http } from './realtime-http';
 import { DIRECTORY_UNAVAILABLE, storeCall } from './store-call';
-
 
 /**
  * The sessions of the service: list, inspect, close (4503). With Redis, on every node, from the
@@ -26,9 +24,8 @@ export class ConnectionsController {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly registry: ConnectionRegistryService,
-    private readonly outbound: OutboundService,
+    private readonly realtime: RealtimeService,
     @Inject(PRESENCE_STORE) private readonly presence: PresenceStore,
-    @Inject(BUS) private readonly bus: Bus,
     @InjectPinoLogger(ConnectionsController.name) private readonly logger: PinoLogger,
   ) {}
 
@@ -56,9 +53,7 @@ export class ConnectionsController {
   @ApiNoContentResponse({ description: 'Closing with 4503, by the node holding it' })
   @ApiNotFoundResponse({ type: ErrorView, description: 'No such connection on any node' })
   async kick(@Param('id') id: string, @AdminActor() actor: string): Promise<void> {
-    const nodeId = this.registry.get(id) ? this.config.nodeId : await storeCall(this.logger, DIRECTORY_UNAVAILABLE, () => this.presence.nodeOf(id));
-    if (!nodeId) throw new NotFoundException('no such connection');
-    await this.close([{ id, nodeId }]);
+    await http(this.realtime.disconnectSession(id));
     this.logger.info({ actor, sessionId: id }, 'admin: connection kicked');
   }
 
@@ -66,30 +61,9 @@ export class ConnectionsController {
   @ApiOkResponse({ type: ClosedCount, description: 'Every session of the user, on every node, is closing with 4503 (closed: 0 if none)' })
   @ApiValidationResponse()
   async kickUser(@Param() { userId }: UserParamDto, @AdminActor() actor: string): Promise<ClosedCount> {
-    const closed = await this.close(await storeCall(this.logger, DIRECTORY_UNAVAILABLE, () => this.presence.locate({ userId })));
+    const { closed } = await http(this.realtime.disconnectUser(userId));
     this.logger.info({ actor, userId, sessions: closed }, 'admin: user kicked');
     return { closed };
-  }
-
-  /**
-   * Closes sessions with 4503: this node's at once, the others' through their node (bus). Returns
-   * how many were open (this node's already closing are not counted again).
-   */
-  async close(sessions: SessionLocation[]): Promise<number> {
-    let closed = 0;
-    for (const { id, nodeId } of sessions) {
-      const local = this.registry.get(id);
-      if (local) {
-        if (local.closing) continue;
-        this.outbound.close(local, CloseCode.Kicked, KICKED_REASON);
-      } else if (nodeId !== this.config.nodeId) {
-        await storeCall(this.logger, 'the cluster bus is unavailable', () => this.bus.kick(nodeId, id));
-      } else {
-        continue; // listed on this node but already gone
-      }
-      closed++;
-    }
-    return closed;
   }
 
   /** This node's sessions as they are now; the others' as the directory has them. */

@@ -6,7 +6,7 @@ import { PRESENCE_STORE, PresenceStore } from '../presence/presence-store';
 import { AdminActor, AdminApi, ApiValidationResponse } from './admin-api.decorator';
 import { ErrorView } from './dto/error.dto';
 import { MemberParamDto, RemovedCount } from './dto/room.dto';
-import { DIRECTORY_UNAVAILABLE, storeCall } from './store-call';
+import { BUS_UNAVAILABLE, DIRECTORY_UNAVAILABLE, storeCall } from './store-call';
 
 /** Takes a user's sessions, on every node, out of a room (a leave on their behalf; their token still allows a re-join). */
 @AdminApi('admin: rooms')
@@ -26,7 +26,7 @@ export class RoomMembersController {
   async remove(@Param() { room, userId }: MemberParamDto, @AdminActor() actor: string): Promise<RemovedCount> {
     const removed = await storeCall(this.logger, DIRECTORY_UNAVAILABLE, async () => (await this.presence.members(room)).filter((m) => m.userId === userId).length);
     if (removed === 0) throw new NotFoundException('the user is not in this room');
-    await storeCall(this.logger, 'the cluster bus is unavailable', () => this.bus.control({ type: 'remove-member', room, userId }));
+    await storeCall(this.logger, BUS_UNAVAILABLE, () => this.bus.control({ type: 'remove-member', room, userId }));
     this.logger.info({ actor, room, userId, sessions: removed }, 'admin: removed from a room');
     return { removed };
   }

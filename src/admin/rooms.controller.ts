@@ -1,16 +1,14 @@
 import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiPayloadTooLargeResponse, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import { HISTORY_STORE, HistoryStore } from '../history/history-store';
-import { PresenceService } from '../presence/presence.service';
-import { RoomPublisherService } from '../rooms/room-publisher.service';
-import { SYSTEM_SENDER } from '../protocol';
 import { PRESENCE_STORE, PresenceStore } from '../presence/presence-store';
+import { RealtimeService } from '../realtime/realtime.service';
 import { AdminActor, AdminApi, ApiValidationResponse } from './admin-api.decorator';
 import { PAGE_LIMIT_DEFAULT } from './dto/page.dto';
 import { ErrorView } from './dto/error.dto';
 import { PublishBodyDto, PublishResult } from './dto/message.dto';
-import { DIRECTORY_UNAVAILABLE, HISTORY_UNAVAILABLE, storeCall } from './store-call';
+import { http } from './realtime-http';
+import { DIRECTORY_UNAVAILABLE, storeCall } from './store-call';
 import { RoomDetail, RoomDetailQueryDto, RoomPage, RoomParamDto, RoomQueryDto } from './dto/room.dto';
 
 const HISTORY_TAIL_DEFAULT = 20;
@@ -21,9 +19,7 @@ const HISTORY_TAIL_DEFAULT = 20;
 export class RoomsController {
   constructor(
     @Inject(PRESENCE_STORE) private readonly directory: PresenceStore,
-    private readonly presence: PresenceService,
-    private readonly publisher: RoomPublisherService,
-    @Inject(HISTORY_STORE) private readonly history: HistoryStore,
+    private readonly realtime: RealtimeService,
     @InjectPinoLogger(RoomsController.name) private readonly logger: PinoLogger,
   ) {}
 
@@ -43,10 +39,7 @@ export class RoomsController {
   @ApiNotFoundResponse({ type: ErrorView, description: 'Nobody is in the room and it has no message' })
   @ApiServiceUnavailableResponse({ type: ErrorView, description: 'The history store failed' })
   async get(@Param() { room }: RoomParamDto, @Query() { history = HISTORY_TAIL_DEFAULT }: RoomDetailQueryDto): Promise<RoomDetail> {
-    const [members, page] = await Promise.all([
-      storeCall(this.logger, DIRECTORY_UNAVAILABLE, () => this.presence.members(room)),
-      storeCall(this.logger, HISTORY_UNAVAILABLE, () => this.history.page(room, history)),
-    ]);
+    const [members, page] = await http(Promise.all([this.realtime.presence(room), this.realtime.history(room, { limit: history })]));
     if (members.length === 0 && page.offset === 0) throw new NotFoundException('no such room');
     return { room, offset: page.offset, epoch: page.epoch, members, history: page.messages };
   }
@@ -58,7 +51,7 @@ export class RoomsController {
   @ApiPayloadTooLargeResponse({ type: ErrorView, description: 'Body over MAX_PAYLOAD_BYTES' })
   @ApiServiceUnavailableResponse({ type: ErrorView, description: 'The history store failed; nothing was published' })
   async publish(@Param() { room }: RoomParamDto, @Body() { body }: PublishBodyDto, @AdminActor() actor: string): Promise<PublishResult> {
-    const ack = await storeCall(this.logger, HISTORY_UNAVAILABLE, () => this.publisher.publish(SYSTEM_SENDER, room, body));
+    const ack = await http(this.realtime.publish(room, body));
     this.logger.info({ actor, room, messageId: ack.messageId }, 'admin: published to a room');
     return ack;
   }

@@ -34,12 +34,13 @@ describe('TokenVerifier', () => {
 
     it('accepts a valid token: userId is sub, rooms come from the claim, exp and jti are kept', async () => {
       const exp = now() + 60;
-      const token = await hs256({ sub: 'alice', exp, rooms: ['private:team-red', 'lobby'], jti: 'j-1' });
+      const token = await hs256({ sub: 'alice', exp, rooms: ['private:team-red', 'lobby'], jti: 'j-1', tenant: 'acme' });
       await expect(verifier.verify(token)).resolves.toEqual({
         userId: 'alice',
         rooms: ['private:team-red', 'lobby'],
         exp,
         jti: 'j-1',
+        claims: { sub: 'alice', exp, rooms: ['private:team-red', 'lobby'], jti: 'j-1', tenant: 'acme' },
       });
     });
 
@@ -194,7 +195,7 @@ describe('TokenVerifier', () => {
     it(`accepts a valid ${alg} token`, async () => {
       const exp = now() + 60;
       const result = await verdict(verifier, await sign(privateKey, alg, { sub: 'alice', exp, rooms: ['lobby'] }));
-      expect(result).toEqual({ identity: { userId: 'alice', rooms: ['lobby'], exp, jti: undefined } });
+      expect(result).toEqual({ identity: { userId: 'alice', rooms: ['lobby'], exp, jti: undefined, claims: { sub: 'alice', exp, rooms: ['lobby'] } } });
     });
 
     it(`applies DEFAULT_ROOMS to ${alg} tokens without a rooms claim`, async () => {

@@ -7,7 +7,8 @@ import type { ControlHandler, ControlMessage } from './bus';
  *   rg:ev:<room>     `<exceptSessionId or empty>|<frame>`
  *   rg:user:<userId> `<frame>`
  *   rg:all           `<frame>`
- *   rg:node:<nodeId> `kick|<sessionId>`
+ *   rg:node:<nodeId> `kick|<sessionId>`, or `kick:<close code>|<sessionId>` (a node older than
+ *                    the code ignores that one)
  *   rg:ctl           a ControlMessage as JSON
  * Frames stay Buffers end to end: a node slices the prefix off and writes the rest to sockets.
  */

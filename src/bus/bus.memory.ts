@@ -33,8 +33,8 @@ export class InMemoryBus implements Bus {
   }
 
   /** There is no other node: a kick for one goes nowhere, as on Redis when that node is gone. */
-  async kick(nodeId: string, sessionId: string): Promise<void> {
-    if (nodeId === this.nodeId) this.listener?.kick(sessionId);
+  async kick(nodeId: string, sessionId: string, code?: number): Promise<void> {
+    if (nodeId === this.nodeId) this.listener?.kick(sessionId, code);
   }
 
   /** A handler that throws is logged, as RedisBus does: the sender's call does not fail for it. */

@@ -50,8 +50,8 @@ export class RedisBus implements Bus {
     await this.redis.command.publish(Channel.all, frame);
   }
 
-  async kick(nodeId: string, sessionId: string): Promise<void> {
-    await this.redis.command.publish(Channel.node(nodeId), `kick|${sessionId}`);
+  async kick(nodeId: string, sessionId: string, code?: number): Promise<void> {
+    await this.redis.command.publish(Channel.node(nodeId), `${code === undefined ? 'kick' : `kick:${code}`}|${sessionId}`);
   }
 
   async control(message: ControlMessage): Promise<void> {
@@ -88,7 +88,8 @@ export class RedisBus implements Bus {
       this.handlers.dispatch(JSON.parse(payload.toString()) as ControlMessage);
     } else {
       const { fields, frame } = splitPayload(payload, 1);
-      if (fields[0] === 'kick') listener.kick(frame.toString());
+      const [verb, code] = fields[0].split(':');
+      if (verb === 'kick') listener.kick(frame.toString(), code === undefined ? undefined : Number(code));
     }
   }
 }

@@ -8,7 +8,8 @@ export interface BusListener {
   roomEvent(room: string, frame: Buffer, exceptSessionId?: string): void;
   userFrame(userId: string, frame: Buffer): void;
   allFrame(frame: Buffer): void;
-  kick(sessionId: string): void;
+  /** Close the session with `code` (undefined: 4503, kicked). */
+  kick(sessionId: string, code?: number): void;
   /** The bus lost and regained its subscription: messages may have been missed meanwhile. */
   resubscribed(): void;
 }
@@ -29,7 +30,7 @@ export type ControlHandler = (message: ControlMessage) => void;
  *
  * Both buses: roomEvent, toUser and toAll reach the listener of every node, the sender's included,
  * with the frame byte for byte (any bytes, `|` included) and `exceptSessionId` as given (undefined
- * when not given); kick reaches only node `nodeId`'s listener (no other node: nowhere); a stored
+ * when not given); kick reaches only node `nodeId`'s listener (no other node: nowhere), with `code` as given; a stored
  * message reaches every listener's roomMessage with its offset, epoch and frame, in offset order;
  * control reaches every control handler of every node, as the same JSON value; a handler that
  * throws keeps the message from no other handler and is logged, never thrown to the sender.
@@ -48,7 +49,7 @@ export interface Bus {
   roomEvent(room: string, frame: Buffer, exceptSessionId?: string): Promise<void>;
   toUser(userId: string, frame: Buffer): Promise<void>;
   toAll(frame: Buffer): Promise<void>;
-  kick(nodeId: string, sessionId: string): Promise<void>;
+  kick(nodeId: string, sessionId: string, code?: number): Promise<void>;
   /** To every node's control handlers, this node's included (at most once on Redis: pair it with a stored state). */
   control(message: ControlMessage): Promise<void>;
   onControl(handler: ControlHandler): void;

@@ -3,7 +3,7 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { BUS, Bus, BusListener } from '../bus/bus';
 import { NodeLivenessService } from '../cluster/node-liveness.service';
 import { HISTORY_STORE, HistoryStore } from '../history/history-store';
-import { CloseCode, KICKED_REASON } from '../protocol';
+import { CloseCode } from '../protocol';
 import { ConnectionRegistryService } from '../registry/connection-registry.service';
 import { FanoutService } from './fanout.service';
 import { OutboundService } from './outbound.service';
@@ -61,9 +61,9 @@ export class BusDeliveryService implements BusListener, OnModuleInit {
     this.fanout.toAll(frame);
   }
 
-  kick(sessionId: string): void {
+  kick(sessionId: string, code?: number): void {
     const session = this.registry.get(sessionId);
-    if (session) this.outbound.close(session, CloseCode.Kicked, KICKED_REASON);
+    if (session) this.outbound.disconnect(session, code);
   }
 
   /** After a subscription outage, any room whose stream moved on while we were deaf is a gap. */

@@ -4,7 +4,7 @@ import { WebSocket } from 'ws';
 import { APP_CONFIG, AppConfig } from '../config';
 import { GatewayMetrics } from '../metrics/gateway.metrics';
 import { TrafficMetrics } from '../metrics/traffic.metrics';
-import { CloseCode, encodeFrame, ErrorData, ServerEnvelope, ServerMessageType } from '../protocol';
+import { CloseCode, DISCONNECTED_REASON, encodeFrame, ErrorData, KICKED_REASON, ServerEnvelope, ServerMessageType } from '../protocol';
 import { Session } from '../registry/session';
 import { writableSocketOf } from './ws-internals';
 
@@ -113,12 +113,17 @@ export class OutboundService {
   }
 
   /** Starts a close handshake; a peer that does not complete it (it is not reading) is terminated. */
-  close(session: Session, code: CloseCode, reason: string): void {
+  close(session: Session, code: number, reason: string): void {
     if (session.closing) return;
     session.closing = true;
     if (code === CloseCode.SlowConsumer) this.metrics.slowConsumerCloses.value++;
     const socket = session.socket;
     socket.close(code, reason);
     setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
+  }
+
+  /** Closes for an administrator (4503, KICKED_REASON) or the host app, with a code of its own. */
+  disconnect(session: Session, code: number = CloseCode.Kicked): void {
+    this.close(session, code, code === CloseCode.Kicked ? KICKED_REASON : DISCONNECTED_REASON);
   }
 }

@@ -11,10 +11,10 @@ import { ShutdownModule } from '../shutdown/shutdown.module';
 import { FramePipelineService } from './frame-pipeline.service';
 import { RealtimeGateway } from './realtime.gateway';
 import { UpgradeVerifierService } from './upgrade-verifier.service';
+import { WebSocketEndpointService } from './websocket-endpoint.service';
 
 @Module({
   imports: [AuthModule, RevocationModule, ShutdownModule, HeartbeatModule, MessagingModule, RegistryModule, PresenceModule, DeliveryModule, LifecycleModule],
-  providers: [RealtimeGateway, FramePipelineService, UpgradeVerifierService],
-  exports: [UpgradeVerifierService],
+  providers: [RealtimeGateway, FramePipelineService, UpgradeVerifierService, WebSocketEndpointService],
 })
 export class GatewayModule {}

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { INestApplication, Logger } from '@nestjs/common';
+import type { Server } from 'node:http';
+import { Logger } from '@nestjs/common';
 import { WsAdapter } from '@nestjs/platform-ws';
 import type { Identity } from '../auth/token-verifier';
 import { AppConfig } from '../config';
@@ -21,19 +22,20 @@ const REFUSAL_HEADERS = { 'Content-Type': 'text/plain; charset=utf-8' };
 
 /**
  * Nest's ws adapter, with the upgrade checked before the 101 (ws `verifyClient` answers refusals
- * with a real HTTP status) and without the per-client RxJS message chain: RealtimeGateway attaches
- * one shared listener per socket and owns parse -> validate -> dispatch -> error frame.
+ * with a real HTTP status). WebSocketEndpointService creates the one server on WS_PATH through it;
+ * RealtimeGateway attaches one shared listener per socket and owns parse -> validate -> dispatch ->
+ * error frame, so the adapter's per-client RxJS message chain is never bound.
  */
 export class RealtimeWsAdapter extends WsAdapter {
   private readonly log = new Logger('RealtimeWsAdapter');
 
   constructor(
-    app: INestApplication,
+    httpServer: Server,
     private readonly verifier: UpgradeVerifierService,
     private readonly config: AppConfig,
     private readonly metrics: GatewayMetrics,
   ) {
-    super(app);
+    super(httpServer);
   }
 
   override create(port: number, options: Record<string, unknown> = {}) {
@@ -46,9 +48,6 @@ export class RealtimeWsAdapter extends WsAdapter {
       verifyClient: (info: { req: IncomingMessage }, done: VerifyCallback) => this.verify(info.req, done),
     });
   }
-
-  /** Messages are dispatched by RealtimeGateway; see the class comment. */
-  override bindMessageHandlers(): void {}
 
   /** Socket errors are handled per socket by RealtimeGateway; only server errors are logged here. */
   override bindErrorHandler(server: { on(event: 'error', listener: (err: Error) => void): void }) {

@@ -1,8 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { Inject } from '@nestjs/common';
-import { OnGatewayConnection, WebSocketGateway } from '@nestjs/websockets';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { WebSocket } from 'ws';
 import { RoomPermissions } from '../auth/room-permissions';
@@ -27,12 +26,12 @@ type SessionSocket = WebSocket & { [SESSION]: Session };
 type PeerSocket = Socket & { [SESSION]: Session };
 
 /**
- * Connection lifecycle: a verified upgrade becomes a Session in the registry with a welcome frame;
- * its close removes it everywhere and tells its rooms. The socket listeners are shared functions
- * (the session hangs off the socket), so a connection costs no closures.
+ * Connection lifecycle: a verified upgrade (WebSocketEndpointService) becomes a Session in the
+ * registry with a welcome frame; its close removes it everywhere and tells its rooms. The socket
+ * listeners are shared functions (the session hangs off the socket), so a connection costs no closures.
  */
-@WebSocketGateway()
-export class RealtimeGateway implements OnGatewayConnection {
+@Injectable()
+export class RealtimeGateway {
   private readonly onMessage: (this: WebSocket, data: Buffer, isBinary: boolean) => void;
   private readonly onError: (this: WebSocket, err: Error) => void;
   private readonly onClose: (this: WebSocket, code: number) => void;

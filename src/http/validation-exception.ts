@@ -1,4 +1,4 @@
-import { BadRequestException } from '@nestjs/common';
+import { BadRequestException, UsePipes, ValidationPipe } from '@nestjs/common';
 import type { ValidationError } from 'class-validator';
 
 export interface FieldError {
@@ -22,3 +22,10 @@ export function validationException(errors: ValidationError[]): BadRequestExcept
   const details = fieldErrors(errors);
   return new BadRequestException({ statusCode: 400, error: 'Bad Request', message: details.flatMap((d) => d.constraints), details });
 }
+
+/**
+ * The validation of every controller of ours, declared on the controllers (not app-wide), so the
+ * same rules apply inside a host application whatever its own global pipes are.
+ */
+export const ValidateRequests = () =>
+  UsePipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, exceptionFactory: validationException }));

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import type { Session } from '../registry/session';
+import type { SessionInfo } from '../registry/session-info';
 
 /** What observers know of a session: a live Session, or the record of one reaped from a dead node. */
-export type LifecycleSession = Pick<Session, 'id' | 'userId' | 'connectedAt' | 'remoteAddress'>;
+export type LifecycleSession = Pick<SessionInfo, 'id' | 'userId' | 'connectedAt' | 'remoteAddress'>;
 
 /** Set when the event did not happen on this node: a survivor reports the sessions of a dead node. */
 export interface EventOrigin {
@@ -14,18 +14,18 @@ export interface EventOrigin {
 
 /** Implement the events you care about; each is called synchronously, in subscription order. */
 export interface LifecycleListener {
-  connectionOpened?(session: Session): void;
+  connectionOpened?(session: SessionInfo): void;
   connectionClosed?(session: LifecycleSession, code: number, origin?: EventOrigin): void;
-  roomJoined?(session: Session, room: string): void;
+  roomJoined?(session: SessionInfo, room: string): void;
   roomLeft?(session: LifecycleSession, room: string, origin?: EventOrigin): void;
 }
 
 type LifecycleEvent = keyof LifecycleListener;
 
 /**
- * Where sessions and memberships begin and end, for observers (webhooks) that must not be wired
- * into the gateway or the messaging code. A listener that throws is logged and skipped: observers
- * never break a join, a leave or a close.
+ * Where sessions and memberships begin and end, for observers that must not be wired into the
+ * gateway or the messaging code: the webhooks, and a host application's own providers (public
+ * API). A listener that throws is logged and skipped: observers never break a join, a leave or a close.
  */
 @Injectable()
 export class LifecycleEventsService {
@@ -37,7 +37,7 @@ export class LifecycleEventsService {
     this.listeners.push(listener);
   }
 
-  connectionOpened(session: Session): void {
+  connectionOpened(session: SessionInfo): void {
     for (const listener of this.listeners) this.call(listener, 'connectionOpened', () => listener.connectionOpened?.(session));
   }
 
@@ -45,7 +45,7 @@ export class LifecycleEventsService {
     for (const listener of this.listeners) this.call(listener, 'connectionClosed', () => listener.connectionClosed?.(session, code, origin));
   }
 
-  roomJoined(session: Session, room: string): void {
+  roomJoined(session: SessionInfo, room: string): void {
     for (const listener of this.listeners) this.call(listener, 'roomJoined', () => listener.roomJoined?.(session, room));
   }
 

@@ -23,10 +23,16 @@ import { installedVersion } from '../internals/installed-version';
  */
 export const CLASS_TRANSFORMER_CHECKED_VERSION = '0.5.1';
 
-/** The part of class-transformer's MetadataStorage that dto-shape.ts reads. */
-export type TransformerMetadata = Pick<MetadataStorage, 'getStrategy' | 'getExposedMetadatas' | 'getExcludedMetadatas' | 'findTypeMetadata' | 'findTransformMetadatas'>;
+/**
+ * The part of class-transformer's MetadataStorage that dto-shape.ts reads, and that
+ * class-validator-jsonschema reads when src/asyncapi passes it the storage (findExcludeMetadata too).
+ */
+export type TransformerMetadata = Pick<
+  MetadataStorage,
+  'getStrategy' | 'getExposedMetadatas' | 'getExcludedMetadatas' | 'findTypeMetadata' | 'findTransformMetadatas' | 'findExcludeMetadata'
+>;
 
-const METHODS = ['getStrategy', 'getExposedMetadatas', 'getExcludedMetadatas', 'findTypeMetadata', 'findTransformMetadatas'] as const;
+const METHODS = ['getStrategy', 'getExposedMetadatas', 'getExcludedMetadatas', 'findTypeMetadata', 'findTransformMetadatas', 'findExcludeMetadata'] as const;
 
 /** class-transformer's decorator metadata; throws when it is not where, or what, it was. */
 // A require, not an import: a missing file must become our error above, not a failed module load.

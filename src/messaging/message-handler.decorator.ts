@@ -1,4 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
+import { ErrorCode } from '../protocol';
 
 export const MESSAGE_HANDLER = 'realtime:message-handler';
 
@@ -9,6 +10,12 @@ export interface MessageHandlerOptions {
   dto: new () => object;
   /** Frame type of the reply; `ack` by default (`ping` answers `pong`). */
   replyType?: string;
+  /**
+   * The error codes this handler itself answers (MessageError codes it throws, FORBIDDEN from its
+   * guards). Codes every type may get (COMMON_ERROR_CODES: BAD_JSON, VALIDATION_FAILED, INTERNAL…)
+   * are not repeated here. Published in the AsyncAPI document (/docs/asyncapi.json).
+   */
+  errors?: ErrorCode[];
 }
 
 /**
@@ -17,5 +24,5 @@ export interface MessageHandlerOptions {
  * Throw MessageError for a client error frame. Guards and interceptors (@UseGuards,
  * @UseInterceptors) apply as on any Nest handler, with context type `ws`.
  */
-export const MessageHandler = (type: string, dto: new () => object, options: Pick<MessageHandlerOptions, 'replyType'> = {}) =>
+export const MessageHandler = (type: string, dto: new () => object, options: Pick<MessageHandlerOptions, 'replyType' | 'errors'> = {}) =>
   SetMetadata<string, MessageHandlerOptions>(MESSAGE_HANDLER, { type, dto, ...options });

@@ -1,5 +1,4 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { AppConfig } from '../config';
 import { HistoryModule } from '../history/history.module';
 import { RegistryModule } from '../registry/registry.module';
 import { DeliveryLatency } from './delivery-latency';
@@ -15,19 +14,18 @@ import { TrafficMetrics } from './traffic.metrics';
 const SHARED = [MetricsRegistry, GatewayMetrics, TrafficMetrics, DeliveryLatency];
 
 /**
- * Prometheus metrics: /metrics on PORT, or on METRICS_PORT alone when that is set. Global like
- * logging: every layer counts something, and the counters are configured once, in AppModule.
+ * Prometheus metrics. Global like logging: every layer counts something. With `endpoint`, they
+ * are served: /metrics on the main port, or on METRICS_PORT alone when that is set.
  */
 @Global()
 @Module({})
 export class MetricsModule {
-  static forRoot(config: AppConfig): DynamicModule {
-    const ownPort = config.metrics.port !== undefined;
+  static forRoot({ endpoint }: { endpoint: boolean }): DynamicModule {
     return {
       module: MetricsModule,
       imports: [HistoryModule, RegistryModule],
-      controllers: ownPort ? [] : [MetricsController],
-      providers: [...SHARED, HistoryMetrics, RedisMetrics, MetricsAccess, ...(ownPort ? [MetricsServer] : [])],
+      controllers: endpoint ? [MetricsController] : [],
+      providers: [...SHARED, HistoryMetrics, RedisMetrics, MetricsAccess, ...(endpoint ? [MetricsServer] : [])],
       exports: SHARED,
     };
   }

@@ -7,7 +7,7 @@ import { APP_CONFIG, AppConfig } from '../config';
 import { MetricsAccess } from './metrics-access';
 import { MetricsRegistry } from './metrics-registry';
 
-/** /metrics on its own port (METRICS_PORT), so it can stay on a network clients cannot reach. */
+/** /metrics on its own port (METRICS_PORT, when set), so it can stay on a network clients cannot reach. */
 @Injectable()
 export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly server: Server;
@@ -37,6 +37,7 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    if (this.config.metrics.port === undefined) return;
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(this.config.metrics.port, () => resolve());
@@ -45,6 +46,7 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   async onApplicationShutdown(): Promise<void> {
+    if (!this.server.listening) return;
     this.server.closeAllConnections();
     await new Promise((resolve) => this.server.close(resolve));
   }

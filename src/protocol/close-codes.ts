@@ -27,6 +27,9 @@ export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 /** The reason sent with CloseCode.Kicked, whether the session was kicked or its token revoked. */
 export const KICKED_REASON = 'kicked by an administrator';
 
+/** The reason sent when the host app closes a session with a code of its own (RealtimeService). */
+export const DISCONNECTED_REASON = 'disconnected by the server';
+
 const RECONNECT_STANDARD_CODES: ReadonlySet<number> = new Set([1001, 1006, 1011, 1012, 1013]);
 
 /** Whether a client that saw `code` should reconnect (see docs/protocol.md). */

@@ -18,3 +18,17 @@ export const ErrorCode = {
   Internal: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/**
+ * Codes any client type may get, whatever its handler: the frame pipeline's own (parse, envelope,
+ * rate limit, handler lookup, DTO validation) and INTERNAL for a handler that throws anything but a
+ * MessageError. A handler declares only the codes it answers itself (`@MessageHandler(..., {errors})`).
+ */
+export const COMMON_ERROR_CODES: readonly ErrorCode[] = [
+  ErrorCode.BadJson,
+  ErrorCode.BadEnvelope,
+  ErrorCode.RateLimited,
+  ErrorCode.UnknownType,
+  ErrorCode.ValidationFailed,
+  ErrorCode.Internal,
+];

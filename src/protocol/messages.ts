@@ -138,5 +138,8 @@ export interface DirectAck {
   delivered: number;
 }
 
+/** User ids (a token's `sub`, the target of a direct message): 1-256 characters. */
+export const USER_ID_MAX_LENGTH = 256;
+
 /** Room names: 1-128 characters of [A-Za-z0-9:_.-]. */
 export const ROOM_NAME_PATTERN = /^[A-Za-z0-9:_.-]{1,128}$/;

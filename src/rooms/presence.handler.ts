@@ -5,15 +5,18 @@ import { RoomDto } from './dto/room.dto';
 import { MessageHandler } from '../messaging/message-handler.decorator';
 import { fromStore } from '../messaging/store-access';
 import { PresenceService } from '../presence/presence.service';
-import { assertRoomAccess } from './room-access';
+import { RoomAuthorizationService } from './room-authorization.service';
 
 @Injectable()
 export class PresenceHandler {
-  constructor(private readonly presence: PresenceService) {}
+  constructor(
+    private readonly presence: PresenceService,
+    private readonly authorization: RoomAuthorizationService,
+  ) {}
 
-  @MessageHandler(ClientMessageType.PresenceGet, RoomDto)
+  @MessageHandler(ClientMessageType.PresenceGet, RoomDto, { errors: ['FORBIDDEN', 'UNAVAILABLE'] })
   async get(session: Session, { room }: RoomDto): Promise<PresenceAck> {
-    assertRoomAccess(session, room);
+    await this.authorization.assertJoin(session, room);
     return { room, members: await fromStore(() => this.presence.members(room)) };
   }
 }

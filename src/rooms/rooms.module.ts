@@ -6,6 +6,7 @@ import { PresenceModule } from '../presence/presence.module';
 import { RegistryModule } from '../registry/registry.module';
 import { MemberRemovalsService } from './member-removals.service';
 import { PresenceHandler } from './presence.handler';
+import { RoomAuthorizationService } from './room-authorization.service';
 import { RoomHandler } from './room.handler';
 import { RoomPublisherService } from './room-publisher.service';
 import { RoomSubscriptionsService } from './room-subscriptions.service';
@@ -16,7 +17,7 @@ import { RoomSubscriptionsService } from './room-subscriptions.service';
  */
 @Module({
   imports: [RegistryModule, HistoryModule, PresenceModule, DeliveryModule, LifecycleModule],
-  providers: [RoomSubscriptionsService, RoomPublisherService, MemberRemovalsService, RoomHandler, PresenceHandler],
+  providers: [RoomAuthorizationService, RoomSubscriptionsService, RoomPublisherService, MemberRemovalsService, RoomHandler, PresenceHandler],
   exports: [RoomPublisherService],
 })
 export class RoomsModule {}

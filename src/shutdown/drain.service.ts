@@ -8,11 +8,12 @@ import { ConnectionRegistryService } from '../registry/connection-registry.servi
 
 /**
  * Graceful shutdown. On SIGTERM/SIGINT new upgrades are refused (503) and every socket is closed
- * with 1001 after its queued frames, before Nest's adapter would terminate them with 1006.
+ * with 1001 after its queued frames, before the endpoint terminates what is left with 1006.
  */
 @Injectable()
 export class DrainService implements BeforeApplicationShutdown {
   draining = false;
+  private drained?: Promise<void>;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -21,7 +22,16 @@ export class DrainService implements BeforeApplicationShutdown {
     @InjectPinoLogger(DrainService.name) private readonly logger: PinoLogger,
   ) {}
 
-  async beforeApplicationShutdown(): Promise<void> {
+  beforeApplicationShutdown(): Promise<void> {
+    return this.drain();
+  }
+
+  /** Once per process, whoever asks first: WebSocketEndpointService awaits it before closing the server. */
+  drain(): Promise<void> {
+    return (this.drained ??= this.closeAll());
+  }
+
+  private async closeAll(): Promise<void> {
     this.draining = true;
     const sessions = [...this.registry.all()];
     this.logger.info({ connections: sessions.length }, 'draining connections');

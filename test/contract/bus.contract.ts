@@ -32,8 +32,8 @@ export class RecordingListener implements BusListener {
   allFrame(frame: Buffer): void {
     this.heard.push(['allFrame', Buffer.from(frame)]);
   }
-  kick(sessionId: string): void {
-    this.heard.push(['kick', sessionId]);
+  kick(sessionId: string, code?: number): void {
+    this.heard.push(code === undefined ? ['kick', sessionId] : ['kick', sessionId, code]);
   }
   resubscribed(): void {
     this.heard.push(['resubscribed']);
@@ -100,9 +100,10 @@ export function describeBusContract(name: string, factory: BusNodeFactory): void
       const [elsewhere, here] = [fresh('session'), fresh('session')];
       await node.bus.kick(fresh('other-node'), elsewhere);
       await node.bus.kick(node.nodeId, here);
-      await node.listener.next(1);
+      await node.bus.kick(node.nodeId, here, 4000);
+      await node.listener.next(2);
       await node.bus.toAll(Buffer.from('marker'));
-      expect(await node.listener.next(2)).toEqual([['kick', here], ['allFrame', Buffer.from('marker')]]);
+      expect(await node.listener.next(3)).toEqual([['kick', here], ['kick', here, 4000], ['allFrame', Buffer.from('marker')]]);
     });
 
     it('delivers stored room messages with their offset, epoch and frame, in offset order', async () => {

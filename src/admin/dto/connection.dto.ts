@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length, Matches } from 'class-validator';
 import { IsRoomName } from '../../messaging/dto/validators';
+import { USER_ID_MAX_LENGTH } from '../../protocol';
+import type { DisconnectReceipt } from '../../realtime/realtime.types';
 import { PageQueryDto } from './page.dto';
 
 export class ConnectionQueryDto extends PageQueryDto {
@@ -30,7 +32,7 @@ export class ConnectionQueryDto extends PageQueryDto {
 export class UserParamDto {
   @ApiProperty({ example: 'alice' })
   @IsString()
-  @Length(1, 256)
+  @Length(1, USER_ID_MAX_LENGTH)
   userId!: string;
 }
 
@@ -50,6 +52,6 @@ export class ConnectionPage {
   @ApiProperty({ type: String, nullable: true, description: 'null on the last page' }) nextCursor!: string | null;
 }
 
-export class ClosedCount {
+export class ClosedCount implements DisconnectReceipt {
   @ApiProperty({ description: 'Sessions closed with 4503' }) closed!: number;
 }

@@ -2,7 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { IsRoomName } from '../../messaging/dto/validators';
-import { HISTORY_PAGE_MAX } from '../../protocol';
+import { HISTORY_PAGE_MAX, USER_ID_MAX_LENGTH } from '../../protocol';
+import type { RoomMember } from '../../realtime/realtime.types';
 import { PageQueryDto } from './page.dto';
 
 export class RoomParamDto {
@@ -44,7 +45,7 @@ export class RoomPage {
   @ApiProperty({ type: String, nullable: true, description: 'null on the last page' }) nextCursor!: string | null;
 }
 
-export class MemberView {
+export class MemberView implements RoomMember {
   @ApiProperty() userId!: string;
   @ApiProperty() sessionId!: string;
 }
@@ -62,7 +63,7 @@ export class RoomMessageView {
 export class MemberParamDto extends RoomParamDto {
   @ApiProperty({ example: 'alice' })
   @IsString()
-  @Length(1, 256)
+  @Length(1, USER_ID_MAX_LENGTH)
   userId!: string;
 }
 

@@ -24,7 +24,7 @@ export class TypingDto {
 export class TypingHandler {
   constructor(@Inject(BUS) private readonly bus: Bus) {}
 
-  @MessageHandler('typing', TypingDto)
+  @MessageHandler('typing', TypingDto, { errors: [ErrorCode.Forbidden] })
   async typing(session: Session, { room, typing }: TypingDto): Promise<{ room: string }> {
     if (!session.rooms.has(room)) throw new MessageError(ErrorCode.Forbidden, 'join the room first');
     await this.bus.roomEvent(room, encodeFrame({ type: 'typing', data: { room, userId: session.userId, typing } }), session.id);

@@ -26,7 +26,7 @@ export class AuthHandler {
     private readonly revocations: RevokedTokens,
   ) {}
 
-  @MessageHandler(ClientMessageType.AuthRefresh, AuthRefreshDto)
+  @MessageHandler(ClientMessageType.AuthRefresh, AuthRefreshDto, { errors: [ErrorCode.Forbidden, ErrorCode.Unavailable] })
   async refresh(session: Session, { token }: AuthRefreshDto): Promise<AuthRefreshAck> {
     let identity;
     try {
