@@ -16,9 +16,14 @@ const SETUP_TIMEOUT_MS = 5 * 60_000;
 
 const run = promisify(execFile);
 
-/** npm without the npm_* variables of the `npm test` running jest, which would point it at this repository. */
+/**
+ * The environment for npm: jest runs under `npm test` or npx, which export the running script's
+ * variables (npm_package_*, npm_lifecycle_*...) and this repository as the prefix; those are
+ * dropped. The user's npm settings (npm_config_registry, _cache, _userconfig...) are kept.
+ */
+const INHERITED_NPM_CONFIG = /^npm_config_(local_prefix|prefix|global_prefix|call)$/i;
 function npmEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name) || (/^npm_config_/i.test(name) && !INHERITED_NPM_CONFIG.test(name))));
 }
 
 async function npm(args: string[], cwd: string, timeout: number): Promise<string> {

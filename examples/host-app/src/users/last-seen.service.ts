@@ -20,10 +20,13 @@ export class LastSeenService implements OnModuleInit {
   onModuleInit(): void {
     this.events.subscribe({
       connectionOpened: (session) => this.open.set(session.userId, (this.open.get(session.userId) ?? 0) + 1),
-      connectionClosed: (session) => {
-        const left = (this.open.get(session.userId) ?? 1) - 1;
-        if (left > 0) this.open.set(session.userId, left);
-        else this.open.delete(session.userId);
+      connectionClosed: (session, _code, origin) => {
+        // `origin` set: a session of another node, which died (cluster mode); it was never counted here.
+        if (!origin) {
+          const left = (this.open.get(session.userId) ?? 1) - 1;
+          if (left > 0) this.open.set(session.userId, left);
+          else this.open.delete(session.userId);
+        }
         this.closedAt.set(session.userId, Date.now());
       },
     });
