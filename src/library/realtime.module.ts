@@ -1,5 +1,6 @@
-import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { DynamicModule, Module, Provider, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { AdminModule } from '../admin/admin.module';
 import { AsyncApiModule } from '../asyncapi/asyncapi.module';
 import { BusModule } from '../bus/bus.module';
@@ -24,6 +25,9 @@ import { RoomsModule } from '../rooms/rooms.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { ChatPageModule } from './chat-page.module';
 import { configFromOptions, featuresOf, RealtimeFeatures, RealtimeModuleAsyncOptions, RealtimeModuleOptions, RealtimeOptions, roomAuthorizationFrom } from './realtime-options';
+
+/** Our HTTP routes: inside a host, only these get pino-http's request lines (the host's own routes are the host's to log). */
+const OWN_ROUTES = ['admin/{*path}', 'health/{*path}', 'metrics', 'auth/ticket', 'dev/token', 'docs/asyncapi.json'].map((path) => ({ path, method: RequestMethod.ALL }));
 
 /** The options as given (forRoot) or as the factory made them (forRootAsync). */
 const REALTIME_OPTIONS = Symbol('REALTIME_OPTIONS');
@@ -51,7 +55,7 @@ export class RealtimeModule {
   /** The standalone service (src/main.ts): configuration read from the environment, whose errors name variables. */
   static forConfig(config: AppConfig): DynamicModule {
     const all = featuresOf({ chatPage: true });
-    return compose(all, [], [{ provide: APP_CONFIG, useValue: config }]);
+    return compose(all, [], [{ provide: APP_CONFIG, useValue: config }], 'all');
   }
 }
 
@@ -64,14 +68,21 @@ function fromOptions(options: Provider): Provider[] {
   ];
 }
 
-function compose(features: Required<RealtimeFeatures>, imports: NonNullable<RealtimeModuleAsyncOptions['imports']>, providers: Provider[]): DynamicModule {
+/** `loggedRoutes`: which HTTP requests pino-http logs, every one (the standalone service) or ours alone (a host). */
+function compose(
+  features: Required<RealtimeFeatures>,
+  imports: NonNullable<RealtimeModuleAsyncOptions['imports']>,
+  providers: Provider[],
+  loggedRoutes: 'all' | 'own' = 'own',
+): DynamicModule {
+  const logger = (config: AppConfig, stream: DestinationStream) => ({ ...loggerOptions(config, stream), ...(loggedRoutes === 'own' && { forRoutes: OWN_ROUTES }) });
   return {
     module: RealtimeModule,
     global: true,
     imports: [
       ...imports,
       LoggingModule,
-      LoggerModule.forRootAsync({ inject: [APP_CONFIG, LOG_STREAM], useFactory: loggerOptions }),
+      LoggerModule.forRootAsync({ inject: [APP_CONFIG, LOG_STREAM], useFactory: logger }),
       MetricsModule.forRoot({ endpoint: features.metrics }),
       LifecycleModule,
       RevocationModule,
