@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { MembershipRepository } from './membership.repository';
+
+@Module({ providers: [MembershipRepository], exports: [MembershipRepository] })
+export class MembershipModule {}
