@@ -4,7 +4,6 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import { ticketCors } from './auth/ticket-cors';
 import { AppConfig } from './config';
 import { HardenedExpressAdapter } from './http/hardened-express.adapter';
 
@@ -17,7 +16,6 @@ export async function createApp(config: AppConfig, extensions: (Type | DynamicMo
   app.useLogger(app.get(Logger));
   if (config.trustProxy) app.set('trust proxy', 1);
   app.useBodyParser('json', { limit: config.maxPayloadBytes });
-  app.enableCors(ticketCors(config));
   const openApi = new DocumentBuilder()
     .setTitle('realtime-gateway admin API')
     .setDescription('Manage sessions and publish from a backend; health and metrics. WebSocket protocol: docs/protocol.md')

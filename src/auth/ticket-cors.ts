@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { CorsOptions, CorsOptionsDelegate } from '@nestjs/common/internal';
+import type { CorsOptions, CorsOptionsDelegate } from 'cors';
 import { AppConfig } from '../config';
 import { OriginPolicy } from './origin-policy';
 
@@ -14,7 +14,7 @@ const TICKET_CORS: CorsOptions = {
 };
 
 /**
- * CORS for POST /auth/ticket only, for Nest's enableCors (the `cors` package): a page on an origin
+ * CORS for POST /auth/ticket only, with the `cors` package (AuthModule applies it there): a page on an origin
  * the upgrade would accept (ALLOWED_ORIGINS, patterns included, or the service's own host) may send
  * its JWT in Authorization and read the ticket. Every other route, the admin API included, answers
  * no CORS header, so browsers keep other origins' pages out of it.

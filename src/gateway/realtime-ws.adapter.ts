@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Server } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { WsAdapter } from '@nestjs/platform-ws';
+import { WebSocketServer } from 'ws';
 import type { Identity } from '../auth/token-verifier';
 import { AppConfig } from '../config';
 import { GatewayMetrics } from '../metrics/gateway.metrics';
@@ -38,19 +39,27 @@ export class RealtimeWsAdapter extends WsAdapter {
     super(httpServer);
   }
 
-  override create(port: number, options: Record<string, unknown> = {}) {
-    return super.create(port, {
-      ...options,
-      path: this.config.wsPath,
+  /**
+   * The server on WS_PATH of the application's HTTP server, built from this package's `ws` (the
+   * version delivery/ws-internals.ts was checked against): WsAdapter would build it from the `ws`
+   * that @nestjs/platform-ws pins, and our `overrides` do not reach a host's install. WsAdapter
+   * still routes the upgrades by path and closes everything on shutdown.
+   */
+  override create(): WebSocketServer {
+    const server = new WebSocketServer({
+      noServer: true,
       maxPayload: this.config.maxPayloadBytes,
       perMessageDeflate: false,
       handleProtocols: selectProtocol,
       verifyClient: (info: { req: IncomingMessage }, done: VerifyCallback) => this.verify(info.req, done),
     });
+    this.ensureHttpServerExists(0, this.httpServer as Server);
+    this.addWsServerToRegistry(server, 0, this.config.wsPath);
+    return this.bindErrorHandler(server);
   }
 
   /** Socket errors are handled per socket by RealtimeGateway; only server errors are logged here. */
-  override bindErrorHandler(server: { on(event: 'error', listener: (err: Error) => void): void }) {
+  override bindErrorHandler<T extends { on(event: 'error', listener: (err: Error) => void): unknown }>(server: T): T {
     server.on('error', (err) => this.log.error(err));
     return server;
   }

@@ -32,7 +32,7 @@ export class WebSocketEndpointService implements OnApplicationBootstrap, BeforeA
   onApplicationBootstrap(): void {
     const httpServer = this.host.httpAdapter.getHttpServer() as Server;
     this.adapter = new RealtimeWsAdapter(httpServer, this.verifier, this.config, this.metrics);
-    this.server = this.adapter.create(0, {}) as WebSocketServer;
+    this.server = this.adapter.create();
     this.server.on('connection', (socket: WebSocket, req: IncomingMessage) => this.gateway.handleConnection(socket, req));
   }
 

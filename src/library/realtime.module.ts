@@ -52,7 +52,11 @@ export class RealtimeModule {
     return compose(featuresOf(options), options.imports ?? [], fromOptions(factory));
   }
 
-  /** The standalone service (src/main.ts): configuration read from the environment, whose errors name variables. */
+  /**
+   * The standalone service (src/app.module.ts): configuration read from the environment, whose
+   * errors name variables. Not for hosts: use forRoot or forRootAsync.
+   * @internal
+   */
   static forConfig(config: AppConfig): DynamicModule {
     const all = featuresOf({ chatPage: true });
     return compose(all, [], [{ provide: APP_CONFIG, useValue: config }], 'all');

@@ -92,7 +92,7 @@ function hostModule(realtime: Partial<RealtimeModuleAsyncOptions> = {}, provider
       RealtimeModule.forRootAsync({
         imports: [SettingsModule],
         inject: [HostSettings],
-        useFactory: (settings: HostSettings) => ({ jwtSecret: settings.secret, logLevel: 'silent' }),
+        useFactory: (settings: HostSettings) => ({ jwtSecret: settings.secret, logLevel: 'silent', allowedOrigins: ['https://app.example.com'] }),
         health: false,
         ...realtime,
       }),
@@ -147,6 +147,18 @@ describe('RealtimeModule in a host application', () => {
 
   it('checks the upgrade before the 101 on the host server: no token is a 401', async () => {
     expect((await tryUpgrade(wsUrl())).status).toBe(401);
+  });
+
+  it('answers CORS on /auth/ticket for an allowed origin, and on no other route of the host', async () => {
+    const preflight = (path: string) =>
+      fetch(`http://127.0.0.1:${host.port}${path}`, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+      });
+    const ticket = await preflight('/auth/ticket');
+    expect(ticket.status).toBe(204);
+    expect(ticket.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    expect((await preflight('/health')).headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('delivers lifecycle events to the host in-process', async () => {
