@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import type { RedisClients } from '../redis/redis-clients';
+import { createHash, randomBytes } from 'node:crypto';
+import type { StoreConnection } from '../redis/store-connection';
 import { orUnavailable } from '../redis/store-failure';
 import { MAX_TICKETS_PER_USER, TicketLimitError, TicketStore, TicketStoreUnavailableError } from './ticket-store';
 import type { Identity } from './token-verifier';
@@ -19,11 +19,23 @@ redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), ARGV[4])
 if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[2], ARGV[2]) end
 return 1`;
 
-/** KEYS: ticket key. ARGV: ticket. Takes the ticket (single use) and frees its slot in the user's cap. */
+/** KEYS: ticket key, the user's outstanding tickets. ARGV: ticket. Takes the ticket (single use) and frees its place in the user's cap. */
 const REDEEM = `
 local value = redis.call('GETDEL', KEYS[1])
-if value then redis.call('ZREM', 'rg:tko:' .. cjson.decode(value).userId, ARGV[1]) end
+if value then redis.call('ZREM', KEYS[2], ARGV[1]) end
 return value`;
+
+/**
+ * A ticket is 43 base64url characters, as everywhere: a user tag (11: 66 bits of SHA-256 of the
+ * user id) then the secret (32: 192 random bits). The tag is the hash tag of the user's keys, so
+ * redeem() knows both keys before it reads the ticket, and each script touches one slot on a Redis
+ * Cluster. It stands for the user in the per-user cap without showing the user id in the URLs and
+ * logs a ticket passes through.
+ */
+const userTag = (userId: string) => createHash('sha256').update(userId).digest('base64url').slice(0, 11);
+const TICKET = /^([\w-]{11})([\w-]{32})$/;
+const ticketKey = (tag: string, secret: string) => `rg:tk:{u:${tag}}:${secret}`;
+const outstandingKey = (tag: string) => `rg:tko:{u:${tag}}`;
 
 /** Redis unreachable: the ticket was neither issued nor judged (the callers answer 503). */
 const unavailable = (err: unknown) => new TicketStoreUnavailableError(err instanceof Error ? err.message : String(err));
@@ -31,18 +43,20 @@ const unavailable = (err: unknown) => new TicketStoreUnavailableError(err instan
 /**
  * Tickets shared by every node: one issued by node A is redeemed on node B (no sticky sessions
  * behind Nginx). A ticket is a key that expires by itself; GETDEL makes it single-use across nodes.
- * Each user's unredeemed tickets are listed (rg:tko:<user>) for the per-user cap.
+ * Each user's unredeemed tickets are listed (rg:tko:{u:<tag>}) for the per-user cap.
  */
 export class RedisTicketStore implements TicketStore {
-  constructor(private readonly redis: RedisClients) {}
+  constructor(private readonly redis: StoreConnection) {}
 
   async issue(identity: Identity, ttlMs: number): Promise<string> {
-    const ticket = randomBytes(32).toString('base64url');
+    const tag = userTag(identity.userId);
+    const secret = randomBytes(24).toString('base64url');
+    const ticket = tag + secret;
     // A ticket never outlives the token it was exchanged for.
     const px = Math.min(ttlMs, identity.exp * 1000 - Date.now());
     if (px <= 0) return ticket; // redeem() will not know it: the same answer as for an expired one
     const stored = await orUnavailable(
-      () => this.redis.command.eval(ISSUE, 2, `rg:tk:${ticket}`, `rg:tko:${identity.userId}`, JSON.stringify(identity), px, MAX_TICKETS_PER_USER, ticket),
+      () => this.redis.command.eval(ISSUE, 2, ticketKey(tag, secret), outstandingKey(tag), JSON.stringify(identity), px, MAX_TICKETS_PER_USER, ticket),
       unavailable,
     );
     if (stored !== 1) throw new TicketLimitError('user');
@@ -50,7 +64,10 @@ export class RedisTicketStore implements TicketStore {
   }
 
   async redeem(ticket: string): Promise<Identity | undefined> {
-    const value = (await orUnavailable(() => this.redis.command.eval(REDEEM, 1, `rg:tk:${ticket}`, ticket), unavailable)) as string | null;
+    const [, tag, secret] = TICKET.exec(ticket) ?? [];
+    // Not one of ours (or issued before tickets carried the tag): the answer for an unknown ticket.
+    if (tag === undefined || secret === undefined) return undefined;
+    const value = (await orUnavailable(() => this.redis.command.eval(REDEEM, 2, ticketKey(tag, secret), outstandingKey(tag), ticket), unavailable)) as string | null;
     return value ? (JSON.parse(value) as Identity) : undefined;
   }
 }

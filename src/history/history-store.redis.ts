@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Channel } from '../bus/bus-codec';
 import { HistoryPage, RoomMessageData, StreamPosition } from '../protocol';
-import type { RedisClients } from '../redis/redis-clients';
+import type { StoreConnection } from '../redis/store-connection';
 import { HistoryLimits, NewRoomMessage, SharedHistoryStore, roomMessageData, StoredMessage } from './history-store';
 import { APPEND, PAGE, POSITION, SINCE } from './history-store.lua';
 
@@ -22,7 +22,7 @@ export class RedisHistoryStore implements SharedHistoryStore {
   readonly sharedAcrossNodes = true;
 
   constructor(
-    private readonly redis: RedisClients,
+    private readonly redis: StoreConnection,
     private readonly limits: HistoryLimits,
   ) {}
 

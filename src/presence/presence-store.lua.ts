@@ -1,89 +1,132 @@
 /*
- * The session directory on Redis. Keys:
- *   rg:nodes        zset  node -> liveness expiry (ms)
- *   rg:seq          counter: the cluster-wide connection order (the admin list's cursor)
- *   rg:s:rec        hash  session -> JSON {id, userId, nodeId, connectedAt, remoteAddress, tokenId?}
- *   rg:s:all        zset  session -> seq             rg:s:u:<user>  zset session -> seq
- *   rg:s:n:<node>   zset  session -> seq             rg:s:t:<jti>   set of sessions
- *   rg:s:r:<sid>    set   the session's rooms         rg:s:act       hash session -> last activity (ms)
- *   rg:s:users      set   users with a session        rg:rooms       zset (score 0, by name) rooms with members
- *   rg:pr:<room>    hash  session -> user (presence)  rg:stats:<node> JSON NodeStatsSnapshot, expires with NODE_TTL_MS
- * Every change of a session or a membership is one script, so the indexes never disagree.
+ * The session directory on Redis. Every key carries the hash tag {dir}, so the whole directory is
+ * one hash slot (one primary of a Redis Cluster): each change of a session or a membership stays
+ * one atomic script, and the indexes never disagree. docs/scaling.md ("Keys and hash slots") says
+ * what that slot costs. Keys (the scripts get every one through KEYS, named by DIR below):
+ *   nodes          zset  node -> liveness expiry (ms)
+ *   seq            counter: the cluster-wide connection order (the admin list's cursor)
+ *   s:rec          hash  session -> JSON {id, userId, nodeId, connectedAt, remoteAddress, tokenId?}
+ *   s:all          zset  session -> seq             s:u:<user>  zset session -> seq
+ *   s:n:<node>     zset  session -> seq             s:t:<jti>   set of sessions
+ *   s:r:<sid>      set   the session's rooms        s:act       hash session -> last activity (ms)
+ *   s:users        set   users with a session       rooms       zset (score 0, by name) rooms with members
+ *   pr:<room>      hash  session -> user (presence) stats:<node> JSON NodeStatsSnapshot, expires with NODE_TTL_MS
  */
 
-/** Removes a session from every index; returns {record, rooms} (record false if it had none). */
-const DROP = `
-local function drop(sid, node)
-  local record = redis.call('HGET', 'rg:s:rec', sid)
-  local rooms = redis.call('SMEMBERS', 'rg:s:r:' .. sid)
-  for _, room in ipairs(rooms) do
-    redis.call('HDEL', 'rg:pr:' .. room, sid)
-    if redis.call('EXISTS', 'rg:pr:' .. room) == 0 then redis.call('ZREM', 'rg:rooms', room) end
-  end
-  redis.call('DEL', 'rg:s:r:' .. sid)
-  redis.call('HDEL', 'rg:s:act', sid)
-  redis.call('ZREM', 'rg:s:all', sid)
-  redis.call('ZREM', 'rg:s:n:' .. node, sid)
-  if not record then return {false, rooms} end
-  local r = cjson.decode(record)
-  redis.call('HDEL', 'rg:s:rec', sid)
-  local userKey = 'rg:s:u:' .. r.userId
-  redis.call('ZREM', userKey, sid)
-  if redis.call('EXISTS', userKey) == 0 then redis.call('SREM', 'rg:s:users', r.userId) end
-  if type(r.tokenId) == 'string' then redis.call('SREM', 'rg:s:t:' .. r.tokenId, sid) end
-  return {record, rooms}
-end
-`;
+const PREFIX = 'rg:{dir}:';
 
-/** ARGV: session, user, node, record JSON, jti or ''. Returns the session's seq. */
+/** The directory's keys. */
+export const DIR = {
+  nodes: `${PREFIX}nodes`,
+  seq: `${PREFIX}seq`,
+  records: `${PREFIX}s:rec`,
+  all: `${PREFIX}s:all`,
+  activity: `${PREFIX}s:act`,
+  users: `${PREFIX}s:users`,
+  rooms: `${PREFIX}rooms`,
+  user: (userId: string) => `${PREFIX}s:u:${userId}`,
+  node: (nodeId: string) => `${PREFIX}s:n:${nodeId}`,
+  token: (jti: string) => `${PREFIX}s:t:${jti}`,
+  sessionRooms: (sessionId: string) => `${PREFIX}s:r:${sessionId}`,
+  room: (room: string) => `${PREFIX}pr:${room}`,
+  stats: (nodeId: string) => `${PREFIX}stats:${nodeId}`,
+};
+
+/**
+ * KEYS: seq, s:rec, s:all, s:users, s:u:<user>, s:n:<node>, s:t:<jti> (only with a jti).
+ * ARGV: session, user, record JSON. Returns the session's seq.
+ */
 export const CONNECT = `
-local sid, user, node = ARGV[1], ARGV[2], ARGV[3]
-local seq = redis.call('INCR', 'rg:seq')
-redis.call('HSET', 'rg:s:rec', sid, ARGV[4])
-redis.call('ZADD', 'rg:s:all', seq, sid)
-redis.call('ZADD', 'rg:s:u:' .. user, seq, sid)
-redis.call('ZADD', 'rg:s:n:' .. node, seq, sid)
-redis.call('SADD', 'rg:s:users', user)
-if ARGV[5] ~= '' then redis.call('SADD', 'rg:s:t:' .. ARGV[5], sid) end
+local sid, user = ARGV[1], ARGV[2]
+local seq = redis.call('INCR', KEYS[1])
+redis.call('HSET', KEYS[2], sid, ARGV[3])
+redis.call('ZADD', KEYS[3], seq, sid)
+redis.call('SADD', KEYS[4], user)
+redis.call('ZADD', KEYS[5], seq, sid)
+redis.call('ZADD', KEYS[6], seq, sid)
+if KEYS[7] then redis.call('SADD', KEYS[7], sid) end
 return seq
 `;
 
-/** ARGV: session, node. */
-export const DISCONNECT = `${DROP}
-drop(ARGV[1], ARGV[2])
-return 1
-`;
-
-/** ARGV: session, user, room. */
+/** KEYS: pr:<room>, s:r:<sid>, rooms. ARGV: session, user, room. */
 export const JOIN = `
-redis.call('HSET', 'rg:pr:' .. ARGV[3], ARGV[1], ARGV[2])
-redis.call('SADD', 'rg:s:r:' .. ARGV[1], ARGV[3])
-redis.call('ZADD', 'rg:rooms', 0, ARGV[3])
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('SADD', KEYS[2], ARGV[3])
+redis.call('ZADD', KEYS[3], 0, ARGV[3])
 return 1
 `;
 
-/** ARGV: session, room. */
+/** KEYS: pr:<room>, s:r:<sid>, rooms. ARGV: session, room. */
 export const LEAVE = `
-redis.call('HDEL', 'rg:pr:' .. ARGV[2], ARGV[1])
-redis.call('SREM', 'rg:s:r:' .. ARGV[1], ARGV[2])
-if redis.call('EXISTS', 'rg:pr:' .. ARGV[2]) == 0 then redis.call('ZREM', 'rg:rooms', ARGV[2]) end
+redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('SREM', KEYS[2], ARGV[2])
+if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('ZREM', KEYS[3], ARGV[2]) end
 return 1
 `;
 
 /**
- * ARGV: node, '1' to reap it even while it is listed alive (a node's own leftovers at its start).
- * Removes the node and every session it held; returns {record, seq, rooms} per session. Only the
- * caller whose ZREM removed a listed node gets them: each dead session is reaped exactly once.
+ * Removes sessions from every index: one (a disconnect), or all of a node's (a reap).
+ * KEYS: s:rec, s:act, s:all, s:users, rooms, nodes, s:n:<node>, stats:<node>, then per session
+ * s:r:<sid>, s:u:<user> (when a user is given), s:t:<jti> (when a jti is given), pr:<room> per room.
+ * ARGV: node, mode, session count, then per session: id, user or '', jti or '', room count, rooms.
+ * mode 'session': drop those sessions. 'reap': only if this call removes the node from `nodes`
+ * (each dead session is reaped exactly once), then drop every session of the node and its stats;
+ * 'own': the same even while the node is listed (a node's own leftovers at its start).
+ * The caller read the sessions' users, token ids and rooms (and for a reap the node's sessions)
+ * to name their keys: if the directory no longer matches that, nothing is changed and the answer
+ * is nil, so the caller reads again. Otherwise {record, seq, rooms} per dropped session with a record.
  */
-export const REAP = `${DROP}
-if redis.call('ZREM', 'rg:nodes', ARGV[1]) == 0 and ARGV[2] ~= '1' then return {} end
-local nodeKey = 'rg:s:n:' .. ARGV[1]
-local entries = redis.call('ZRANGE', nodeKey, 0, -1, 'WITHSCORES')
-local reaped = {}
-for i = 1, #entries, 2 do
-  local dropped = drop(entries[i], ARGV[1])
-  if dropped[1] then reaped[#reaped + 1] = {dropped[1], entries[i + 1], dropped[2]} end
+export const DROP = `
+local recs, act, all, users, roomIndex, nodes, nodeKey, statsKey = unpack(KEYS, 1, 8)
+local node, mode = ARGV[1], ARGV[2]
+local sessions, k, a = {}, 9, 4
+for i = 1, tonumber(ARGV[3]) do
+  local s = {sid = ARGV[a], user = ARGV[a + 1], jti = ARGV[a + 2], roomKeys = {}, roomsKey = KEYS[k]}
+  local roomCount = tonumber(ARGV[a + 3])
+  a, k = a + 4, k + 1
+  if s.user ~= '' then s.userKey, k = KEYS[k], k + 1 end
+  if s.jti ~= '' then s.tokenKey, k = KEYS[k], k + 1 end
+  for _ = 1, roomCount do
+    s.roomKeys[ARGV[a]] = KEYS[k]
+    a, k = a + 1, k + 1
+  end
+  sessions[i] = s
 end
-redis.call('DEL', nodeKey, 'rg:stats:' .. ARGV[1])
-return reaped
+if mode ~= 'session' and redis.call('ZCARD', nodeKey) ~= #sessions then return nil end
+for _, s in ipairs(sessions) do
+  if mode ~= 'session' then
+    s.seq = redis.call('ZSCORE', nodeKey, s.sid)
+    if not s.seq then return nil end
+  end
+  s.record = redis.call('HGET', recs, s.sid)
+  if s.record then
+    local r = cjson.decode(s.record)
+    if r.userId ~= s.user or (type(r.tokenId) == 'string' and r.tokenId or '') ~= s.jti then return nil end
+  end
+  s.rooms = redis.call('SMEMBERS', s.roomsKey)
+  for _, room in ipairs(s.rooms) do
+    if not s.roomKeys[room] then return nil end
+  end
+end
+if mode ~= 'session' and redis.call('ZREM', nodes, node) == 0 and mode == 'reap' then return {} end
+local dropped = {}
+for _, s in ipairs(sessions) do
+  for _, room in ipairs(s.rooms) do
+    redis.call('HDEL', s.roomKeys[room], s.sid)
+    if redis.call('EXISTS', s.roomKeys[room]) == 0 then redis.call('ZREM', roomIndex, room) end
+  end
+  redis.call('DEL', s.roomsKey)
+  redis.call('HDEL', act, s.sid)
+  redis.call('ZREM', all, s.sid)
+  redis.call('ZREM', nodeKey, s.sid)
+  if s.record then
+    redis.call('HDEL', recs, s.sid)
+    redis.call('ZREM', s.userKey, s.sid)
+    if redis.call('EXISTS', s.userKey) == 0 then redis.call('SREM', users, s.user) end
+    if s.tokenKey then redis.call('SREM', s.tokenKey, s.sid) end
+    dropped[#dropped + 1] = {s.record, s.seq or '0', s.rooms}
+  end
+end
+if mode ~= 'session' then redis.call('DEL', nodeKey, statsKey) end
+return dropped
 `;

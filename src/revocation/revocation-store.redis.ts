@@ -1,4 +1,4 @@
-import type { RedisClients } from '../redis/redis-clients';
+import type { StoreConnection } from '../redis/store-connection';
 import { Revocation, RevocationStore } from './revocation-store';
 
 const USERS = 'rg:rev:users';
@@ -20,7 +20,7 @@ return 1
 export class RedisRevocationStore implements RevocationStore {
   readonly sharedAcrossNodes = true;
 
-  constructor(private readonly redis: RedisClients) {}
+  constructor(private readonly redis: StoreConnection) {}
 
   async add({ userId, jti, untilMs }: Revocation): Promise<void> {
     const now = Date.now();

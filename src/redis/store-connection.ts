@@ -1,0 +1,12 @@
+import type { Cluster, Redis } from 'ioredis';
+
+/**
+ * What a Redis store needs of the node's connections (RedisClients has it): a command client, on
+ * one Redis or on a Redis Cluster. Every key a store uses is named so that each script, MULTI and
+ * pipeline stays in one hash slot (docs/scaling.md, "Keys and hash slots").
+ */
+export interface StoreConnection {
+  readonly command: Redis | Cluster;
+  /** Resolves once commands can be sent, or after `timeoutMs`. */
+  whenReady(timeoutMs: number): Promise<void>;
+}
