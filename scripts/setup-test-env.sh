@@ -7,8 +7,9 @@ cd "$(dirname "$0")/.."
 # chromium: the chat-page test drives Debian's Chromium with playwright-core.
 # iptables, iproute2: test/reliability/faults blackholes a peer inside a network namespace.
 # redis-server, nginx: the cluster tests run two nodes on Redis behind the repo's nginx.conf.
+# redis-sentinel (its own package): test/cluster/sentinel-failover kills a primary under three sentinels.
 # docker-compose: validates docker-compose.yml (no Docker engine runs on these machines).
-DEBIAN_PACKAGES=(chromium iptables iproute2 redis-server nginx docker-compose)
+DEBIAN_PACKAGES=(chromium iptables iproute2 redis-server redis-sentinel nginx docker-compose)
 
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do

@@ -43,8 +43,8 @@ export interface AppConfig {
   /** json: one JSON object per line (production); pretty: readable lines, through pino-pretty. */
   logFormat: LogFormat;
   trustProxy: boolean;
-  /** Set: cluster mode on Redis. */
-  redisUrl?: string;
+  /** Set: cluster mode on Redis (REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES). */
+  redis?: RedisConnection;
   nodeId: string;
   nodeTtlMs: number;
   /** Claim holding roles; unset: admin JWTs are refused (only ADMIN_TOKEN works). */
@@ -63,6 +63,17 @@ export const EXAMPLE_NAMES = ['typing'] as const;
 export type ExampleName = (typeof EXAMPLE_NAMES)[number];
 
 export type LogFormat = 'json' | 'pretty';
+
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+/** How the node reaches Redis: one server (REDIS_URL), a primary found through Sentinel, or a Redis Cluster. */
+export type RedisConnection =
+  | { mode: 'single'; url: string }
+  | { mode: 'sentinel'; sentinels: HostPort[]; name: string; sentinelPassword?: string; password?: string }
+  | { mode: 'cluster'; nodes: HostPort[]; password?: string };
 
 export interface WebhookConfig {
   url: string;

@@ -8,6 +8,9 @@ const toBoolean = ({ obj, key }: { obj: Record<string, unknown>; key: string }) 
   return raw === 'true' || raw === '1' ? true : raw === 'false' || raw === '0' ? false : raw;
 };
 
+/** `host:port[,host:port...]`; a host is a name, an IPv4 address or a bracketed IPv6 address. */
+const HOST_PORT_LIST = /^\s*(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}\s*(,\s*(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}\s*)*$/;
+
 /**
  * The environment variables the service reads, with their defaults. Validated once at start
  * (see load-config.ts); nothing else reads process.env. Times are in milliseconds, sizes in bytes.
@@ -108,9 +111,29 @@ export class Environment {
   @Transform(toBoolean) @IsBoolean()
   TRUST_PROXY: boolean = false;
 
-  /** Cluster mode when set (redis://host:port/db); unset = one node, in memory. */
+  /** Cluster mode on one Redis server when set (redis://host:port/db); unset (and no REDIS_SENTINELS or REDIS_CLUSTER_NODES) = one node, in memory. */
   @IsOptional() @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
+
+  /** Cluster mode on Redis Sentinel: comma list of the sentinels' host:port (exclusive with REDIS_URL and REDIS_CLUSTER_NODES). */
+  @IsOptional() @Matches(HOST_PORT_LIST, { message: 'REDIS_SENTINELS must be a comma list of host:port' })
+  REDIS_SENTINELS?: string;
+
+  /** The primary's name the sentinels monitor (`sentinel monitor <name> ...`); required with REDIS_SENTINELS. */
+  @IsOptional() @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'REDIS_SENTINEL_NAME must be 1-64 characters of A-Z a-z 0-9 _ . -' })
+  REDIS_SENTINEL_NAME?: string;
+
+  /** The sentinels' own password (their `requirepass`), if any. */
+  @IsOptional() @IsString()
+  REDIS_SENTINEL_PASSWORD?: string;
+
+  /** The Redis servers' password with REDIS_SENTINELS or REDIS_CLUSTER_NODES (REDIS_URL carries its own). */
+  @IsOptional() @IsString()
+  REDIS_PASSWORD?: string;
+
+  /** Redis Cluster: comma list of some nodes' host:port (exclusive with REDIS_URL and REDIS_SENTINELS). Not supported yet: refused at start. */
+  @IsOptional() @Matches(HOST_PORT_LIST, { message: 'REDIS_CLUSTER_NODES must be a comma list of host:port' })
+  REDIS_CLUSTER_NODES?: string;
 
   /** This node's name in the cluster; defaults to hostname-pid. */
   @IsOptional() @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'NODE_ID must be 1-64 characters of A-Z a-z 0-9 _ . -' })

@@ -378,3 +378,45 @@ describe('loadConfig: values found wrong in review', () => {
     expect(() => loadConfig({ NODE_ENV: 'test', PORT: 'abc' })).toThrow('Invalid configuration: PORT: PORT must be an integer number');
   });
 });
+
+describe('loadConfig: the Redis connection (REDIS_URL, REDIS_SENTINELS, REDIS_CLUSTER_NODES)', () => {
+  const base = { NODE_ENV: 'test', JWT_SECRET: SECRET };
+
+  it('none: one node in memory; REDIS_URL: one server', () => {
+    expect(loadConfig(base).redis).toBeUndefined();
+    expect(loadConfig({ ...base, REDIS_URL: 'redis://r:6379/0' }).redis).toEqual({ mode: 'single', url: 'redis://r:6379/0' });
+  });
+
+  it('REDIS_SENTINELS with REDIS_SENTINEL_NAME: sentinel mode, the list trimmed, IPv6 unbracketed, passwords passed on', () => {
+    const config = loadConfig({ ...base, REDIS_SENTINELS: 's1:26379, 10.0.0.2:26380,[::1]:26381', REDIS_SENTINEL_NAME: 'main', REDIS_SENTINEL_PASSWORD: 'sp', REDIS_PASSWORD: 'rp' });
+    expect(config.redis).toEqual({
+      mode: 'sentinel',
+      sentinels: [
+        { host: 's1', port: 26379 },
+        { host: '10.0.0.2', port: 26380 },
+        { host: '::1', port: 26381 },
+      ],
+      name: 'main',
+      sentinelPassword: 'sp',
+      password: 'rp',
+    });
+  });
+
+  it.each<[string, NodeJS.ProcessEnv, RegExp]>([
+    ['URL and sentinels', { REDIS_URL: 'redis://r', REDIS_SENTINELS: 's:1', REDIS_SENTINEL_NAME: 'm' }, /REDIS_URL, REDIS_SENTINELS and REDIS_CLUSTER_NODES are exclusive/],
+    ['sentinels and cluster', { REDIS_SENTINELS: 's:1', REDIS_SENTINEL_NAME: 'm', REDIS_CLUSTER_NODES: 'c:1' }, /are exclusive/],
+    ['sentinels without a name', { REDIS_SENTINELS: 's:1' }, /REDIS_SENTINEL_NAME is required with REDIS_SENTINELS/],
+    ['a name without sentinels', { REDIS_URL: 'redis://r', REDIS_SENTINEL_NAME: 'm' }, /REDIS_SENTINEL_NAME requires REDIS_SENTINELS/],
+    ['a sentinel password without sentinels', { REDIS_SENTINEL_PASSWORD: 'p' }, /REDIS_SENTINEL_PASSWORD requires REDIS_SENTINELS/],
+    ['REDIS_PASSWORD with REDIS_URL', { REDIS_URL: 'redis://r', REDIS_PASSWORD: 'p' }, /REDIS_PASSWORD requires REDIS_SENTINELS or REDIS_CLUSTER_NODES/],
+    ['a list entry without a port', { REDIS_SENTINELS: 's1:26379,s2', REDIS_SENTINEL_NAME: 'm' }, /^Invalid configuration: REDIS_SENTINELS: REDIS_SENTINELS must be a comma list of host:port$/],
+    ['a port out of range', { REDIS_SENTINELS: 's1:70000', REDIS_SENTINEL_NAME: 'm' }, /REDIS_SENTINELS: port 70000 of s1:70000 is not 1-65535/],
+    ['a bad name', { REDIS_SENTINELS: 's1:1', REDIS_SENTINEL_NAME: 'my master' }, /^Invalid configuration: REDIS_SENTINEL_NAME: /],
+    ['Redis Cluster (not supported yet)', { REDIS_CLUSTER_NODES: 'c1:7000,c2:7001' }, /REDIS_CLUSTER_NODES: Redis Cluster is not supported yet/],
+    ['a bad cluster list', { REDIS_CLUSTER_NODES: 'c1' }, /^Invalid configuration: REDIS_CLUSTER_NODES: /],
+  ])('%s: one-line ConfigError', (_, env, message) => {
+    const error = configError({ ...base, ...env });
+    expect(error.message).not.toMatch(/[\r\n]/);
+    expect(error.message).toMatch(message);
+  });
+});

@@ -2,7 +2,7 @@ import { createPrivateKey, createPublicKey, KeyObject, randomBytes } from 'node:
 import { hostname } from 'node:os';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { AppConfig, EXAMPLE_NAMES, ExampleName, LogFormat } from './app-config';
+import { AppConfig, EXAMPLE_NAMES, ExampleName, HostPort, LogFormat, RedisConnection } from './app-config';
 import { Environment } from './environment';
 
 /** A configuration error: its message is one line naming the variable. */
@@ -71,6 +71,40 @@ function logFormat(requested: LogFormat | undefined, development: boolean): LogF
   return requested ?? (development && prettyInstalled ? 'pretty' : 'json');
 }
 
+/** `host:port` entries (the format was checked by Environment); the port must be 1-65535. */
+function hostPorts(value: string, variable: string): HostPort[] {
+  return list(value).map((entry) => {
+    const at = entry.lastIndexOf(':');
+    const port = Number(entry.slice(at + 1));
+    if (port < 1 || port > 65535) throw new ConfigError(`Invalid configuration: ${variable}: port ${port} of ${entry} is not 1-65535`);
+    return { host: entry.slice(0, at).replace(/^\[|\]$/g, ''), port };
+  });
+}
+
+/** Which Redis, if any: REDIS_URL, REDIS_SENTINELS and REDIS_CLUSTER_NODES are exclusive. */
+function redisConnection(parsed: Environment): RedisConnection | undefined {
+  const set = (['REDIS_URL', 'REDIS_SENTINELS', 'REDIS_CLUSTER_NODES'] as const).filter((variable) => parsed[variable] !== undefined);
+  if (set.length > 1) throw new ConfigError('Invalid configuration: REDIS_URL, REDIS_SENTINELS and REDIS_CLUSTER_NODES are exclusive; set one');
+  const sentinelOnly = (['REDIS_SENTINEL_NAME', 'REDIS_SENTINEL_PASSWORD'] as const).find((variable) => parsed[variable] !== undefined);
+  if (sentinelOnly && !parsed.REDIS_SENTINELS) throw new ConfigError(`Invalid configuration: ${sentinelOnly} requires REDIS_SENTINELS`);
+  if (parsed.REDIS_PASSWORD !== undefined && !parsed.REDIS_SENTINELS && !parsed.REDIS_CLUSTER_NODES) {
+    throw new ConfigError('Invalid configuration: REDIS_PASSWORD requires REDIS_SENTINELS or REDIS_CLUSTER_NODES (with REDIS_URL, put the password in the URL)');
+  }
+  if (parsed.REDIS_URL) return { mode: 'single', url: parsed.REDIS_URL };
+  if (parsed.REDIS_SENTINELS) {
+    if (!parsed.REDIS_SENTINEL_NAME) throw new ConfigError('Invalid configuration: REDIS_SENTINEL_NAME is required with REDIS_SENTINELS');
+    const sentinels = hostPorts(parsed.REDIS_SENTINELS, 'REDIS_SENTINELS');
+    return { mode: 'sentinel', sentinels, name: parsed.REDIS_SENTINEL_NAME, sentinelPassword: parsed.REDIS_SENTINEL_PASSWORD, password: parsed.REDIS_PASSWORD };
+  }
+  if (parsed.REDIS_CLUSTER_NODES) {
+    hostPorts(parsed.REDIS_CLUSTER_NODES, 'REDIS_CLUSTER_NODES');
+    // src/redis/redis-clients.ts builds the Cluster client, but the presence directory's scripts
+    // touch keys of many slots in one call: they fail on a Cluster (docs/deployment.md).
+    throw new ConfigError('Invalid configuration: REDIS_CLUSTER_NODES: Redis Cluster is not supported yet; use REDIS_URL or REDIS_SENTINELS');
+  }
+  return undefined;
+}
+
 /** Validates the environment once, at start. Throws ConfigError naming the first bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   const parsed = plainToInstance(Environment, withoutEmpty(env), { enableImplicitConversion: true });
@@ -115,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   if (parsed.HEARTBEAT_TIMEOUT_MS >= parsed.HEARTBEAT_INTERVAL_MS) {
     throw new ConfigError('Invalid configuration: HEARTBEAT_TIMEOUT_MS must be less than HEARTBEAT_INTERVAL_MS');
   }
+  const redis = redisConnection(parsed);
   return {
     production,
     // A configured key may be a real deployment's, whatever NODE_ENV says: minting for anyone is opt-in then.
@@ -156,7 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     logLevel: parsed.LOG_LEVEL,
     logFormat: logFormat(parsed.LOG_FORMAT, parsed.NODE_ENV === 'development'),
     trustProxy: parsed.TRUST_PROXY,
-    redisUrl: parsed.REDIS_URL,
+    redis,
     nodeId: parsed.NODE_ID ?? `${hostname()}-${process.pid}`,
     nodeTtlMs: parsed.NODE_TTL_MS,
     adminRoleClaim: parsed.ADMIN_ROLE_CLAIM,

@@ -14,37 +14,61 @@ const newEpoch = () => randomBytes(8).toString('base64url');
 type Entry = Buffer; // `<expiresAtMs>|<frame>`
 
 /**
+ * Sentinel mode: a stream's epoch belongs to one primary. Replication is asynchronous, so a
+ * promoted replica may lack a stream's newest entries and would hand their offsets out again to
+ * other messages. Prefixed to the scripts: the meta records the primary that last used it (its
+ * run_id, new at every restart, and replication id, new at every promotion); another primary gives
+ * the stream a new epoch first (APPEND, POSITION, PAGE: ARGV[1] is a new epoch), and SINCE cannot
+ * recover across it. docs/reliability.md, "Redis Sentinel failover".
+ */
+const PRIMARY = `local primary = string.match(redis.call('INFO', 'server'), 'run_id:(%x+)') .. string.match(redis.call('INFO', 'replication'), 'master_replid:(%x+)')
+local samePrimary = redis.call('HGET', KEYS[1], 'primary') == primary
+`;
+const ON_NEW_PRIMARY_RENEW = `${PRIMARY}if not samePrimary then
+  if redis.call('HEXISTS', KEYS[1], 'epoch') == 1 then redis.call('HSET', KEYS[1], 'epoch', ARGV[1]) end
+  redis.call('HSET', KEYS[1], 'primary', primary)
+end
+`;
+const ON_NEW_PRIMARY_REFUSE = `${PRIMARY}if not samePrimary then return nil end
+`;
+
+/**
  * HistoryStore on Redis. One Lua script per operation, so offset assignment, storage and
  * publication happen atomically per room: all nodes see a room's messages in offset order. If
  * Redis loses a stream (restart without persistence), the next use creates a new epoch.
  */
 export class RedisHistoryStore implements SharedHistoryStore {
   readonly sharedAcrossNodes = true;
+  private readonly scripts: { APPEND: string; POSITION: string; SINCE: string; PAGE: string };
 
   constructor(
     private readonly redis: StoreConnection,
     private readonly limits: HistoryLimits,
-  ) {}
+  ) {
+    const failover = redis.mode === 'sentinel';
+    const renew = failover ? ON_NEW_PRIMARY_RENEW : '';
+    this.scripts = { APPEND: renew + APPEND, POSITION: renew + POSITION, PAGE: renew + PAGE, SINCE: (failover ? ON_NEW_PRIMARY_REFUSE : '') + SINCE };
+  }
 
   async append(room: string, message: NewRoomMessage): Promise<StoredMessage> {
     // The script completes the frame with the offset and epoch it assigns.
     const head = JSON.stringify({ type: 'message', data: message }).slice(0, -2);
-    const [offset, epoch, frame] = (await this.redis.command.eval(APPEND, 2, ...keys(room), newEpoch(), head, this.limits.sizePerRoom, this.limits.ttlMs, Date.now(), this.metaTtlMs, Channel.room(room))) as [number, string, string];
+    const [offset, epoch, frame] = (await this.redis.command.eval(this.scripts.APPEND, 2, ...keys(room), newEpoch(), head, this.limits.sizePerRoom, this.limits.ttlMs, Date.now(), this.metaTtlMs, Channel.room(room))) as [number, string, string];
     return { data: roomMessageData(message, offset, epoch), frame: Buffer.from(frame) };
   }
 
   async position(room: string): Promise<StreamPosition> {
-    const [offset, epoch] = (await this.redis.command.eval(POSITION, 2, ...keys(room), newEpoch(), this.metaTtlMs)) as [number, string];
+    const [offset, epoch] = (await this.redis.command.eval(this.scripts.POSITION, 2, ...keys(room), newEpoch(), this.metaTtlMs)) as [number, string];
     return { offset, epoch };
   }
 
   async since(room: string, since: StreamPosition): Promise<StoredMessage[] | null> {
-    const entries = (await this.redis.command.callBuffer('EVAL', SINCE, 2, ...keys(room), since.epoch, since.offset, Date.now())) as Entry[] | null;
+    const entries = (await this.redis.command.callBuffer('EVAL', this.scripts.SINCE, 2, ...keys(room), since.epoch, since.offset, Date.now())) as Entry[] | null;
     return entries === null ? null : entries.map(toStored);
   }
 
   async page(room: string, limit: number, before?: number): Promise<HistoryPage> {
-    const [offset, epoch, entries] = (await this.redis.command.eval(PAGE, 2, ...keys(room), newEpoch(), this.metaTtlMs, Date.now())) as [number, string, string[]];
+    const [offset, epoch, entries] = (await this.redis.command.eval(this.scripts.PAGE, 2, ...keys(room), newEpoch(), this.metaTtlMs, Date.now())) as [number, string, string[]];
     const all = entries.map((e) => toStored(Buffer.from(e)).data);
     const older = before === undefined ? all : all.filter((m) => m.offset < before);
     return { room, offset, epoch, messages: older.slice(Math.max(0, older.length - limit)) };

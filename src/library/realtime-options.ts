@@ -7,8 +7,8 @@ import type { RoomAuthorization, RoomAuthorizer } from '../rooms/room-authorizer
 type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Lowercase<Head>}${Capitalize<CamelCase<Tail>>}` : Lowercase<S>;
 
 /** The variables holding comma-separated lists: their options are arrays. */
-type ListVariable = 'ALLOWED_ORIGINS' | 'DEFAULT_ROOMS' | 'EXAMPLES';
-const LIST_VARIABLES: readonly ListVariable[] = ['ALLOWED_ORIGINS', 'DEFAULT_ROOMS', 'EXAMPLES'];
+type ListVariable = 'ALLOWED_ORIGINS' | 'DEFAULT_ROOMS' | 'EXAMPLES' | 'REDIS_SENTINELS' | 'REDIS_CLUSTER_NODES';
+const LIST_VARIABLES: readonly ListVariable[] = ['ALLOWED_ORIGINS', 'DEFAULT_ROOMS', 'EXAMPLES', 'REDIS_SENTINELS', 'REDIS_CLUSTER_NODES'];
 
 /**
  * One option per environment variable of docs/configuration.md, named by camel-casing it

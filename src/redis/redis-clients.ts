@@ -1,19 +1,40 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis, RedisOptions } from 'ioredis';
+import type { RedisConnection } from '../config';
 
 /**
- * The node's two Redis connections: pub/sub needs one of its own. Commands fail at once while
- * Redis is unreachable (no offline queue), so callers answer UNAVAILABLE instead of queueing
- * without bound; ioredis keeps reconnecting and re-subscribes by itself.
+ * What every connection of ours shares. Commands fail at once while Redis is unreachable (no
+ * offline queue, one retry), so callers answer UNAVAILABLE instead of queueing without bound;
+ * ioredis keeps reconnecting (every 100 ms to 2 s) and re-subscribes by itself.
+ */
+const COMMON: RedisOptions = { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: (attempt: number) => Math.min(100 * attempt, 2000) };
+
+/** A demoted primary that is still reachable (a partition, a manual failover) answers READONLY: reconnect, which asks the sentinels again. */
+const onReadOnly = (err: Error) => err.message.startsWith('READONLY');
+
+/**
+ * The node's two Redis connections: pub/sub needs one of its own. Three ways to reach Redis
+ * (RedisConnection, from REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES):
+ * - single: one server;
+ * - sentinel: the primary the sentinels name, asked again on every reconnect, so after a failover
+ *   both connections move to the promoted replica by themselves; until then commands fail at once
+ *   (UNAVAILABLE), as during an outage. RedisHistoryStore gives every stream a new epoch on a new
+ *   primary, which may lack the newest writes (replication is asynchronous);
+ * - cluster: ioredis' Cluster client is built, but the stores cannot run on it yet (the presence
+ *   directory's scripts touch keys of many slots in one call, and pub/sub is not sharded), so
+ *   loadConfig refuses REDIS_CLUSTER_NODES at start (docs/deployment.md).
  */
 export class RedisClients {
+  readonly mode: RedisConnection['mode'];
   readonly command: Redis;
   readonly subscriber: Redis;
 
-  constructor(url: string) {
-    const options = { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: (attempt: number) => Math.min(100 * attempt, 2000) };
-    this.command = new Redis(url, options);
+  /** A URL is the single-server connection (REDIS_URL). */
+  constructor(connection: RedisConnection | string) {
+    const target: RedisConnection = typeof connection === 'string' ? { mode: 'single', url: connection } : connection;
+    this.mode = target.mode;
+    this.command = connect(target, COMMON);
     // The subscriber queues its (re)subscriptions while it connects.
-    this.subscriber = new Redis(url, { ...options, enableOfflineQueue: true });
+    this.subscriber = connect(target, { ...COMMON, enableOfflineQueue: true });
   }
 
   get ready(): boolean {
@@ -38,5 +59,27 @@ export class RedisClients {
     await Promise.allSettled([this.command.quit(), this.subscriber.quit()]);
     this.command.disconnect();
     this.subscriber.disconnect();
+  }
+}
+
+function connect(target: RedisConnection, options: RedisOptions): Redis {
+  switch (target.mode) {
+    case 'single':
+      return new Redis(target.url, options);
+    case 'sentinel':
+      return new Redis({
+        ...options,
+        sentinels: target.sentinels,
+        name: target.name,
+        sentinelPassword: target.sentinelPassword,
+        password: target.password,
+        reconnectOnError: onReadOnly,
+        // Watches the sentinels' +switch-master, so a primary that stays reachable is left at once.
+        failoverDetector: true,
+      });
+    case 'cluster':
+      // Typed as Redis for the stores, which never run on it (see the class comment): a Cluster
+      // shares the commands they use, but not every signature.
+      return new Cluster(target.nodes, { enableOfflineQueue: options.enableOfflineQueue, redisOptions: { ...options, password: target.password } }) as unknown as Redis;
   }
 }

@@ -18,7 +18,7 @@ class RedisLifecycle implements OnApplicationShutdown {
 @Global()
 @Module({
   providers: [
-    { provide: REDIS, useFactory: (config: AppConfig) => (config.redisUrl ? new RedisClients(config.redisUrl) : undefined), inject: [APP_CONFIG] },
+    { provide: REDIS, useFactory: (config: AppConfig) => (config.redis ? new RedisClients(config.redis) : undefined), inject: [APP_CONFIG] },
     RedisLifecycle,
   ],
   exports: [REDIS],

@@ -10,8 +10,9 @@ export interface StoreDrivers<T, Deps extends unknown[]> {
 }
 
 /**
- * The one place that chooses between memory and Redis: every store is on Redis when REDIS_URL is
- * set (so shared by the nodes), else in this process. Feature modules say how to build theirs.
+ * The one place that chooses between memory and Redis: every store is on Redis when REDIS_URL or
+ * REDIS_SENTINELS is set (so shared by the nodes), else in this process. Feature modules say how
+ * to build theirs.
  */
 export function storeProvider<T, Deps extends unknown[] = []>(token: InjectionToken, drivers: StoreDrivers<T, Deps>): FactoryProvider<T> {
   return {

@@ -2,7 +2,7 @@ import { RealtimeClient } from '../../sdk/src';
 import { metric, scrape } from '../support/metrics';
 import { startNginx } from '../support/nginx';
 import { RedisServer, startRedis } from '../support/redis-server';
-import { killServerProcessesAfterEach, ServerProcess, startServerProcess } from '../support/server-process';
+import { CLUSTER_NODE_ENV, killServerProcessesAfterEach, ServerProcess, startServerProcess } from '../support/server-process';
 import { TEST_ADMIN_TOKEN } from '../support/test-app';
 import { mintToken } from '../support/tokens';
 import { waitFor } from '../support/wait-for';
@@ -31,11 +31,7 @@ describe('cluster mode: two nodes on Redis act as one service', () => {
     startServerProcess({
       REDIS_URL: redis.url,
       NODE_ID: id,
-      NODE_TTL_MS: '1500',
-      RATE_LIMIT_PER_SEC: '100000',
-      RATE_LIMIT_BURST: '100000',
-      MAX_CONNECTIONS_PER_USER: '1000',
-      HISTORY_SIZE: '20000',
+      ...CLUSTER_NODE_ENV,
       TRUST_PROXY: 'true',
       ...env,
     });

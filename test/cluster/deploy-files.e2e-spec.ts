@@ -19,6 +19,18 @@ describe('deployment files', () => {
     expect(missing.stderr).toContain('JWT_SECRET');
   });
 
+  it("docker-compose.yml's ha profile runs the nodes on Redis Sentinel: a primary, a replica, three sentinels", () => {
+    const ha = spawnSync('docker-compose', ['-f', join(root, 'docker-compose.yml'), '--profile', 'ha', 'config'], {
+      env: { PATH: process.env.PATH, JWT_SECRET: 'x'.repeat(32), ADMIN_TOKEN: 'y'.repeat(16) },
+      encoding: 'utf8',
+    });
+    expect(ha.stderr).toBe('');
+    expect(ha.status).toBe(0);
+    expect(ha.stdout).toMatch(/--replicaof\n\s+- redis-primary/);
+    expect(ha.stdout.match(/sentinel monitor rg redis-primary 6379 2/g)).toHaveLength(3);
+    expect(ha.stdout.match(/REDIS_SENTINELS: sentinel1:26379,sentinel2:26379,sentinel3:26379/g)).toHaveLength(2);
+  });
+
   it('the Dockerfile builds on a supported Node LTS from the lock file and runs the production build as a non-root user with a health check', () => {
     const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/^FROM node:24-bookworm-slim AS build$/m);

@@ -12,6 +12,15 @@ export interface ServerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/** A cluster test's node: dies fast (NODE_TTL_MS), and no limit gets in the way of a load. */
+export const CLUSTER_NODE_ENV = {
+  NODE_TTL_MS: '1500',
+  RATE_LIMIT_PER_SEC: '100000',
+  RATE_LIMIT_BURST: '100000',
+  MAX_CONNECTIONS_PER_USER: '1000',
+  HISTORY_SIZE: '20000',
+} as const;
+
 const running = new Set<ChildProcess>();
 
 /** Kills what a test left running, so a failed test never leaves a server behind. */
