@@ -1,4 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
+import type { RedisConnection } from '../config';
 
 /**
  * What a Redis store needs of the node's connections (RedisClients has it): a command client, on
@@ -7,6 +8,8 @@ import type { Cluster, Redis } from 'ioredis';
  */
 export interface StoreConnection {
   readonly command: Redis | Cluster;
+  /** How the node reaches Redis: a sentinel-mode history store checks for failovers (docs/reliability.md). */
+  readonly mode: RedisConnection['mode'];
   /** Resolves once commands can be sent, or after `timeoutMs`. */
   whenReady(timeoutMs: number): Promise<void>;
 }

@@ -42,7 +42,7 @@ export function redisClusterFixture(): {
       const command = new Cluster([{ host: '127.0.0.1', port: servers[0].port }], { enableOfflineQueue: false, redisOptions: { maxRetriesPerRequest: 1 } });
       open.push(command);
       await waitFor(() => command.status === 'ready', 10_000);
-      return { command, whenReady: (timeoutMs) => waitFor(() => command.status === 'ready', timeoutMs).catch(() => undefined) };
+      return { command, mode: 'cluster', whenReady: (timeoutMs) => waitFor(() => command.status === 'ready', timeoutMs).catch(() => undefined) };
     },
   };
 }
