@@ -49,6 +49,32 @@ export const FULL = {
   // Two product nodes + redis-server, members split across the nodes; the fixed rate, windows and
   // ladder are fanout's. Skipped when less than minSecondsLeft of the time budget is left.
   cluster: { size: 1000, maxSearch: true, minSecondsLeft: 60 },
+  // Scaling (--only scaling; not in the default run): 1 redis-server + N product nodes for each N.
+  // Part A, the deployment mix: smallRooms x smallMembers, each room's members on ONE node (round
+  // robin by room), bigRooms x bigMembers with members on every node; publishRate publishes/s in
+  // all, bigShare of them into the big rooms; `reps` windows of `seconds`. Part B (spread): one
+  // room of spreadSize members spread over the N nodes, a window at spreadFixedRate delivered
+  // msg/s, then the max-rate ladder from ladderStart (fanout's step settings).
+  scaling: {
+    nodes: [1, 2, 3, 4],
+    smallRooms: 200,
+    smallMembers: 10,
+    bigRooms: 2,
+    bigMembers: 250,
+    bigShare: 0.05,
+    publishRate: 1500,
+    seconds: 5,
+    warmupSeconds: 1,
+    idleSeconds: 2,
+    reps: 3,
+    drainMs: 5000,
+    spread: true,
+    spreadSize: 1000,
+    spreadFixedRate: 20_000,
+    spreadMaxSearch: true,
+    ladderStart: 20_000,
+    ladderFactor: 1.25,
+  },
 };
 
 export const QUICK = {
@@ -89,4 +115,24 @@ export const QUICK = {
     ladderFloor: 5_000,
   },
   cluster: { size: 200, maxSearch: true, minSecondsLeft: 0 },
+  scaling: {
+    nodes: [1, 2, 3, 4],
+    smallRooms: 50,
+    smallMembers: 10,
+    bigRooms: 2,
+    bigMembers: 100,
+    bigShare: 0.1,
+    publishRate: 1000,
+    seconds: 3,
+    warmupSeconds: 1,
+    idleSeconds: 2,
+    reps: 1,
+    drainMs: 3000,
+    spread: true,
+    spreadSize: 200,
+    spreadFixedRate: 20_000,
+    spreadMaxSearch: true,
+    ladderStart: 20_000,
+    ladderFactor: 1.4,
+  },
 };

@@ -11,7 +11,8 @@
 //
 // Options:
 //   --quick                small counts, shortened heartbeats: checks the suite, not for quoting
-//   --only a,b             scenarios among memory, connrate, reqreply, fanout, cluster
+//   --only a,b             scenarios among memory, connrate, reqreply, fanout, cluster, scaling
+//                          (default: all but scaling, which runs only when named: --only scaling)
 //   --reps N               runs per scenario and server (full: 3)
 //   --product-dir DIR      the product checkout to benchmark (default: this repository)
 //   --no-build             do not run `npm run build` in the product directory
@@ -42,14 +43,17 @@ import { connRateRun, connRateWarmup } from './scenarios/connrate.mjs';
 import { clusterRun } from './scenarios/cluster.mjs';
 import { FanoutRoom, fmtRate, presenceFramesToFill } from './scenarios/fanout.mjs';
 import { memoryRun } from './scenarios/memory.mjs';
+import { scalingRun } from './scenarios/scaling.mjs';
 import { closeReqReplyClients, openReqReplyClients, reqReplyRun } from './scenarios/reqreply.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const REPO_DIR = path.dirname(BENCH_DIR);
-const SCENARIOS = ['memory', 'connrate', 'reqreply', 'fanout', 'cluster'];
+const SCENARIOS = ['memory', 'connrate', 'reqreply', 'fanout', 'cluster', 'scaling'];
+// `scaling` (1-4 nodes + Redis, minutes) is not part of the default run: --only scaling.
+const DEFAULT_SCENARIOS = SCENARIOS.filter((s) => s !== 'scaling');
 
 function parseArgs(argv) {
-  const out = { sets: [], quick: false, build: true, only: SCENARIOS, logLevel: 'info', productDir: REPO_DIR, profile: false, kinds: ['product', 'baseline'], env: { product: {}, baseline: {} } };
+  const out = { sets: [], quick: false, build: true, only: DEFAULT_SCENARIOS, logLevel: 'info', productDir: REPO_DIR, profile: false, kinds: ['product', 'baseline'], env: { product: {}, baseline: {} } };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -122,10 +126,11 @@ const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)}s`.padStart(
 const log = (msg) => console.log(`[${elapsed()}] ${msg}`);
 
 const limit = fileLimit();
-const maxClients = Math.max(cfg.memory.hold, ...cfg.memory.steps, cfg.connrate.count + Math.round(cfg.connrate.fixedRate * cfg.connrate.fixedSeconds), cfg.reqreply.clients, ...cfg.fanout.sizes) + 10;
+const scalingMembers = cfg.scaling.smallRooms * cfg.scaling.smallMembers + cfg.scaling.bigRooms * cfg.scaling.bigMembers;
+const maxClients = Math.max(cfg.memory.hold, ...cfg.memory.steps, cfg.connrate.count + Math.round(cfg.connrate.fixedRate * cfg.connrate.fixedSeconds), cfg.reqreply.clients, ...cfg.fanout.sizes, scalingMembers, cfg.scaling.spreadSize) + 10;
 log(`mode ${cfg.mode}, reps ${cfg.reps}, scenarios ${args.only.join(',')}, generator ${process.env.BENCH_GENERATOR} on core 1, servers on core 0; minting ${maxClients} tokens`);
 // At most: the hold (one server), or both fan-out rooms, or both request/reply groups at once.
-const maxOpen = Math.max(cfg.memory.hold, ...cfg.memory.steps, 2 * Math.max(...cfg.fanout.sizes) + 2, 2 * cfg.reqreply.clients) + 100;
+const maxOpen = Math.max(cfg.memory.hold, ...cfg.memory.steps, 2 * Math.max(...cfg.fanout.sizes) + 2, 2 * cfg.reqreply.clients, scalingMembers + cfg.scaling.spreadSize) + 100;
 if (limit && limit < maxOpen) log(`WARNING: the file limit (${limit}) is below the ${maxOpen} sockets the scenarios need at once`);
 const tokens = await mintMany('u', maxClients, BENCH_SECRET);
 const publisherToken = await tokenFor('publisher', BENCH_SECRET);
@@ -385,6 +390,19 @@ try {
     } else {
       log(`scenario: cluster fan-out, 2 nodes + redis-server, ${c.size} members split across them`);
       results.scenarios.cluster = await clusterRun(ctx, { size: c.size, reps: cfg.reps, maxSearch: c.maxSearch });
+    }
+    save();
+  }
+
+  if (args.only.includes('scaling')) {
+    // Product builds only: the product, and with --baseline-dir the other build (A/B in one run).
+    const scalingKinds = kinds.filter((k) => k === 'product' || args.baselineDir);
+    const c = cfg.scaling;
+    if (!scalingKinds.length) {
+      results.scenarios.scaling = { skipped: true, note: 'not run: --baseline-only without --baseline-dir' };
+    } else {
+      log(`scenario: scaling, ${c.nodes.join('/')} node(s) + redis-server (${scalingKinds.join(', ')}): ${c.smallRooms} rooms x ${c.smallMembers} on one node, ${c.bigRooms} x ${c.bigMembers} on every node, ${c.publishRate} publishes/s; one room of ${c.spreadSize} spread over the nodes`);
+      results.scenarios.scaling = await scalingRun(ctx, scalingKinds);
     }
     save();
   }

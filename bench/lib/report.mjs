@@ -106,6 +106,54 @@ export function buildRows(results) {
     }
     rows.push(row(sec, `room fill: joins + ${c.fill.presenceFrames} presence frames`, 's', c.fill.joinAndPresenceSeconds, null, null, 1));
   }
+  if (s.scaling?.skipped) rows.push({ section: 'Scaling (N nodes via Redis)', metric: s.scaling.note, unit: '', product: null, baseline: null, ratio: null, target: '', met: null, digits: 0, skipped: true });
+  else if (s.scaling) rows.push(...scalingRows(s.scaling));
+  return rows;
+}
+
+/**
+ * Scaling rows, per N. Baseline column: with --baseline-dir the other build at the same N (an A/B
+ * in one run); otherwise the product at 1 node in the same run (the Ratio is then the growth).
+ */
+function scalingRows(sc) {
+  const rows = [];
+  const p = sc.byKind.product;
+  const b = sc.byKind.baseline;
+  const c = sc.config;
+  if (!p) return rows;
+  const vs = b ? 'Baseline column: the --baseline-dir build' : 'Baseline column: 1 node';
+  const other = (list, n) => (b ? b[list].find((x) => x.nodes === n) : p[list].find((x) => x.nodes === 1));
+  for (const d of p.deploy) {
+    const o = other('deploy', d.nodes);
+    const sec = `Scaling, deployment mix, ${d.nodes} node(s): ${c.smallRooms} rooms x ${c.smallMembers} on one node + ${c.bigRooms} x ${c.bigMembers} on all, ${c.publishRate} pub/s (${vs})`;
+    const m = (x, f) => (x ? med(x.windows, f) : null);
+    rows.push(row(sec, 'delivered msg/s', '/s', m(d, (w) => w.deliveredRate), m(o, (w) => w.deliveredRate), null, 0));
+    rows.push(row(sec, 'lost (all runs)', 'msgs', sum(d.windows, (w) => w.lost), o ? sum(o.windows, (w) => w.lost) : null, null, 0));
+    const metric = d.windows.some((w) => w.busMessagesPerPublish !== null);
+    rows.push(row(sec, metric ? 'Redis-to-node bus messages per publish (node metric)' : 'Redis-to-node bus messages per publish (estimated from Redis output bytes)', 'msgs',
+      m(d, (w) => w.busMessagesPerPublish ?? w.busMessagesPerPublishFromBytes), m(o, (w) => w.busMessagesPerPublish ?? w.busMessagesPerPublishFromBytes), null, 2));
+    rows.push(row(sec, 'Redis output bytes per publish', 'B', m(d, (w) => w.redisOutBytesPerPublish), m(o, (w) => w.redisOutBytesPerPublish), null, 0));
+    rows.push(row(sec, 'Redis output bytes per delivered msg', 'B', m(d, (w) => w.redisOutBytesPerDelivered), m(o, (w) => w.redisOutBytesPerDelivered), null, 1));
+    rows.push(row(sec, 'node CPU per delivered msg (all nodes)', 'us', m(d, (w) => w.nodeCpuPerDeliveredUs), m(o, (w) => w.nodeCpuPerDeliveredUs), null, 2));
+    rows.push(row(sec, 'Redis CPU per publish (INFO cpu, idle subtracted)', 'us', m(d, (w) => w.redisCpuPerPublishUs), m(o, (w) => w.redisCpuPerPublishUs), null, 2));
+    rows.push(row(sec, 'of which EVAL/EVALSHA execution (commandstats)', 'us', m(d, (w) => w.redisEvalUsecPerPublish), m(o, (w) => w.redisEvalUsecPerPublish), null, 2));
+    rows.push(row(sec, 'Redis input bytes per publish', 'B', m(d, (w) => w.redisInBytesPerPublish), m(o, (w) => w.redisInBytesPerPublish), null, 0));
+    rows.push(row(sec, 'p99 publish-to-receive (1 member per room)', 'ms', m(d, (w) => w.latencyMs.p99), m(o, (w) => w.latencyMs.p99), null, 1));
+  }
+  for (const sp of p.spread) {
+    const o = other('spread', sp.nodes);
+    const sec = `Scaling, one room of ${sp.members} spread over ${sp.nodes} node(s) (${vs})`;
+    const rate = (sp.fixed.deliveredRateTarget / 1000).toFixed(0);
+    const perCpu = (us) => (us ? 1e6 / us : null);
+    rows.push(row(sec, `node CPU per delivered msg at ${rate}k msg/s`, 'us', sp.fixed.nodeCpuPerDeliveredUs, o?.fixed.nodeCpuPerDeliveredUs ?? null, null, 2));
+    rows.push(row(sec, `delivered msg/s per node-CPU-second at ${rate}k msg/s`, '/s', perCpu(sp.fixed.nodeCpuPerDeliveredUs), perCpu(o?.fixed.nodeCpuPerDeliveredUs), null, 0));
+    rows.push(row(sec, `lost at ${rate}k msg/s`, 'msgs', sp.fixed.lost, o?.fixed.lost ?? null, null, 0));
+    if (sp.max) {
+      rows.push(row(sec, 'max sustained delivered msg/s (p99 < 100 ms, 0 lost; all processes on one core)', '/s', sp.max.maxDeliveredRate, o?.max?.maxDeliveredRate ?? null, null, 0));
+      rows.push(row(sec, 'delivered msg/s per node-CPU-second at that max', '/s', perCpu(sp.max.atMax?.serverCpuPerDeliveredUs), perCpu(o?.max?.atMax?.serverCpuPerDeliveredUs), null, 0));
+      rows.push(row(sec, "servers' CPU at that max (nodes + Redis)", '%', sp.max.atMax?.serverCpuPct ?? null, o?.max?.atMax?.serverCpuPct ?? null, null, 0));
+    }
+  }
   return rows;
 }
 

@@ -38,14 +38,17 @@ export class FanoutRoom {
    * @param server the publisher's server
    * @param options.memberServers members connect to these in turn (default: [server])
    * @param options.otherPids processes whose CPU is metered but not counted as the server's (Redis)
+   * @param options.viaBus delivery goes through Redis (the window's CPU runs until every member
+   *   received every message, and Redis's CPU is reported): default when there are several nodes
+   *   or other pids (a single node with REDIS_URL also delivers from the bus)
    */
-  constructor(ctx, server, { memberServers = [server], otherPids = [] } = {}) {
+  constructor(ctx, server, { memberServers = [server], otherPids = [], viaBus = memberServers.length > 1 || otherPids.length > 0 } = {}) {
     this.ctx = ctx;
     this.server = server;
     this.memberServers = memberServers;
     this.nodeCount = memberServers.length;
     this.meterPids = [...memberServers.map((m) => m.pid), ...otherPids];
-    this.cluster = memberServers.length > 1;
+    this.cluster = viaBus;
     this.members = [];
     this.publisher = null;
     this.seq = 0;
