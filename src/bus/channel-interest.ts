@@ -190,61 +190,49 @@ export class ChannelInterest {
   }
 
   private sendSubscribe(channels: string[]): void {
-    for (const channel of channels) this.entries.get(channel)!.state = 'subscribing';
-    this.commands.subscribe(channels).then(
-      () => {
-        for (const channel of channels) {
-          const entry = this.entries.get(channel);
-          if (!entry || entry.state !== 'subscribing') continue;
-          entry.state = 'subscribed';
-          entry.resolve();
-        }
-      },
-      (err: Error) => {
-        for (const channel of channels) {
-          const entry = this.entries.get(channel);
-          if (!entry || entry.state !== 'subscribing') continue;
-          entry.reject(err);
-          if (entry.wanted) this.entries.set(channel, pending(true)); // sent again by reconnected()
-          else this.entries.delete(channel);
-        }
-      },
-    );
+    this.send('subscribe', channels, (_channel, entry) => {
+      entry.state = 'subscribed';
+      entry.resolve();
+    }, (channel, entry, err) => {
+      entry.reject(err);
+      if (entry.wanted) this.entries.set(channel, pending(true)); // sent again by reconnected()
+      else this.entries.delete(channel);
+    });
   }
 
   private sendUnsubscribe(channels: string[]): void {
-    for (const channel of channels) this.entries.get(channel)!.state = 'unsubscribing';
-    this.commands.unsubscribe(channels).then(
-      () => {
-        for (const channel of channels) {
-          const entry = this.entries.get(channel);
-          if (!entry || entry.state !== 'unsubscribing') continue;
-          if (!entry.wanted) {
-            this.entries.delete(channel);
-            continue;
-          }
-          // Wanted again while it went: subscribe afresh, now that no old message can follow.
-          entry.state = 'queued';
-          this.toSubscribe.add(channel);
-          this.schedule();
-        }
-      },
-      () => {
-        // Still subscribed (ioredis re-subscribes what it has not seen confirmed gone): let it linger again.
-        for (const channel of channels) {
-          const entry = this.entries.get(channel);
-          if (!entry || entry.state !== 'unsubscribing') continue;
-          entry.state = 'subscribed';
-          entry.resolve();
-          if (!entry.wanted) {
-            entry.wanted = true;
-            this.unwant(channel);
-          }
-        }
-      },
-    );
+    this.send('unsubscribe', channels, (channel, entry) => {
+      if (!entry.wanted) return void this.entries.delete(channel);
+      // Wanted again while it went: subscribe afresh, now that no old message can follow.
+      entry.state = 'queued';
+      this.toSubscribe.add(channel);
+      this.schedule();
+    }, (channel, entry) => {
+      // Still subscribed (ioredis re-subscribes what it has not seen confirmed gone): let it linger again.
+      entry.state = 'subscribed';
+      entry.resolve();
+      if (!entry.wanted) {
+        entry.wanted = true;
+        this.unwant(channel);
+      }
+    });
+  }
+
+  /** One command for many channels; each outcome applies to the channels still in that command's state. */
+  private send(command: 'subscribe' | 'unsubscribe', channels: string[], done: Outcome, failed: Outcome): void {
+    const inFlight: State = command === 'subscribe' ? 'subscribing' : 'unsubscribing';
+    for (const channel of channels) this.entries.get(channel)!.state = inFlight;
+    const settle = (outcome: Outcome) => (err?: unknown) => {
+      for (const channel of channels) {
+        const entry = this.entries.get(channel);
+        if (entry?.state === inFlight) outcome(channel, entry, err as Error);
+      }
+    };
+    this.commands[command](channels).then(settle(done), settle(failed));
   }
 }
+
+type Outcome = (channel: string, entry: Entry, err: Error) => void;
 
 function pending(wanted: boolean): Entry {
   let resolve!: () => void;
