@@ -79,64 +79,67 @@ describe('cluster mode: each node receives only the rooms and users it has sessi
 
   it('joins gap-free on a node that was not subscribed, under a concurrent publish loop, and again after everyone left', async () => {
     const [a, c] = await Promise.all([node('a'), node('c')]);
-    const room = 'public:hot';
+    const rooms = ['public:hot-1', 'public:hot-2', 'public:hot-3', 'public:hot-4'];
     const publisher = await user(a, 'publisher');
-    let last = 0;
+    const last = new Map<string, number>();
     let publishing = true;
-    const loop = (async () => {
+    /** Bursts of 8 publishes per room, back to back: a message lands in any window a join leaves open. */
+    const publishLoop = async (body: string) => {
       while (publishing) {
-        const ack = await publisher.request('room.publish', { room, body: 'x' });
-        last = ack.data.offset as number;
+        for (const room of rooms) {
+          for (let i = 0; i < 7; i++) publisher.sendRaw(JSON.stringify({ type: 'room.publish', data: { room, body } }));
+          last.set(room, (await publisher.request('room.publish', { room, body })).data.offset as number);
+        }
       }
-    })();
-    /** Joins on c; returns what the joiner must see: every offset after its ack's, once, in order. */
-    const joinAndCheck = async (joiners: TestClient[]) => {
-      const acks = await Promise.all(joiners.map((j) => j.request('room.join', { room })));
-      return { joiners, acks };
     };
-    const settle = async (rounds: { joiners: TestClient[]; acks: Frame[] }[]) => {
-      publishing = false;
-      await loop;
-      for (const { joiners, acks } of rounds) {
-        await waitFor(() => joiners.every((j) => messagesOf(j, room).some((m) => m.data.offset === last)), 15000);
+    type Round = { room: string; joiners: TestClient[]; acks: Frame[] };
+    const join = async (room: string, joiners: TestClient[]): Promise<Round> => ({ room, joiners, acks: await Promise.all(joiners.map((j) => j.request('room.join', { room }))) });
+    /** Every joiner sees every offset after its ack's, once, in order, up to the room's last. */
+    const check = async (rounds: Round[]) => {
+      for (const { room, joiners, acks } of rounds) {
+        const end = last.get(room)!;
+        await waitFor(() => joiners.every((j) => messagesOf(j, room).some((m) => m.data.offset === end)), 15000);
         joiners.forEach((j, i) => {
-          const ackAt = j.frames.indexOf(acks[i]);
-          const afterAck = j.frames.slice(ackAt + 1).filter((f) => f.type === 'message' && f.data.room === room).map((f) => f.data.offset as number);
-          expect({ joiner: i, afterAck }).toEqual({ joiner: i, afterAck: range((acks[i].data.offset as number) + 1, last) });
+          const afterAck = j.frames.slice(j.frames.indexOf(acks[i]) + 1).filter((f) => f.type === 'message' && f.data.room === room).map((f) => f.data.offset);
+          expect({ room, joiner: i, afterAck }).toEqual({ room, joiner: i, afterAck: range((acks[i].data.offset as number) + 1, end) });
         });
       }
     };
 
-    await sleep(200); // the loop is running
-    const rounds = [];
-    // Several at once (one shared SUBSCRIBE), then more while the node is subscribed.
-    rounds.push(await joinAndCheck(await Promise.all(range(1, 4).map((i) => user(c, `j${i}`)))));
-    await sleep(100);
-    rounds.push(await joinAndCheck(await Promise.all(range(5, 6).map((i) => user(c, `j${i}`)))));
+    let loop = publishLoop('x');
+    await sleep(200);
+    // Each room fresh on c: several joiners at once (one shared SUBSCRIBE), then more once it is subscribed.
+    const rounds: Round[] = [];
+    for (const [k, room] of rooms.entries()) {
+      rounds.push(await join(room, await Promise.all(range(1, 3).map((i) => user(c, `j${k}-${i}`)))));
+      await sleep(50);
+      rounds.push(await join(room, [await user(c, `j${k}-4`)]));
+    }
     await sleep(300);
-    await settle(rounds);
-    expect(last).toBeGreaterThan(20);
+    publishing = false;
+    await loop;
+    await check(rounds);
+    expect(Math.min(...last.values())).toBeGreaterThan(20);
 
-    // Everyone leaves c; after the linger c unsubscribes, then a new join subscribes afresh.
+    // Everyone leaves c; after the linger c unsubscribes, then new joins subscribe afresh.
     const probe = new Redis(redis.url);
     try {
-      const cSubscribed = async () => ((await probe.pubsub('NUMSUB', `rg:room:${room}`)) as [string, number])[1];
-      for (const { joiners } of rounds) for (const j of joiners) await j.request('room.leave', { room });
-      await waitForAsync(async () => (await cSubscribed()) === 0, 10000, 200);
+      const subscribers = async () => Promise.all(rooms.map(async (room) => ((await probe.pubsub('NUMSUB', `rg:room:${room}`)) as [string, number])[1]));
+      for (const { room, joiners } of rounds) for (const j of joiners) await j.request('room.leave', { room });
+      await waitForAsync(async () => (await subscribers()).every((n) => n === 0), 10000, 200);
       publishing = true;
-      const again = (async () => {
-        while (publishing) last = (await publisher.request('room.publish', { room, body: 'y' })).data.offset as number;
-      })();
+      loop = publishLoop('y');
       await sleep(100);
-      const rejoin = await joinAndCheck([rounds[0].joiners[0], await user(c, 'late')]);
-      expect(await cSubscribed()).toBe(1);
+      const again: Round[] = [];
+      for (const [k, room] of rooms.entries()) again.push(await join(room, [rounds[2 * k].joiners[0], await user(c, `late-${k}`)]));
+      expect(await subscribers()).toEqual([1, 1, 1, 1]);
       await sleep(300);
       publishing = false;
-      await again;
-      await settle([rejoin]);
+      await loop;
+      await check(again);
     } finally {
       probe.disconnect();
     }
     for (const j of clients) expect(j.frames.filter((f) => f.type === 'error')).toEqual([]);
-  }, 60000);
+  }, 90000);
 });
