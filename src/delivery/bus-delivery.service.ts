@@ -66,6 +66,11 @@ export class BusDeliveryService implements BusListener, LocalInterestObserver, O
     this.bus.disinterest('user', userId);
   }
 
+  /** Resolves once this node receives the user's direct frames (RealtimeGateway sends the welcome then); rejects while the bus cannot subscribe. */
+  userSubscribed(userId: string): Promise<void> {
+    return this.bus.subscribed('user', userId);
+  }
+
   /** Resolves once this node receives everything published to the room from now on (see RoomSubscriptionsService.join). */
   roomSubscribed(room: string): Promise<void> {
     return this.bus.subscribed('room', room);
