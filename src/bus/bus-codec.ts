@@ -1,4 +1,4 @@
-import type { ControlHandler, ControlMessage } from './bus';
+import type { ControlHandler, ControlMessage, InterestKind } from './bus';
 
 /**
  * The one encoding of what crosses the bus. Channels name the target; payloads are the encoded
@@ -21,6 +21,11 @@ export const Channel = {
   control: 'rg:ctl',
 } as const;
 
+/** What a node subscribes for one interest (src/bus/channel-interest.ts); only beyond the channel bound, the PATTERNS. */
+export const interestChannels = (kind: InterestKind, key: string): string[] =>
+  kind === 'room' ? [Channel.room(key), Channel.roomEvent(key)] : [Channel.user(key)];
+
+/** Every interest channel: the fallback past the bound (and what every node subscribed before interest). */
 export const PATTERNS = ['rg:room:*', 'rg:ev:*', 'rg:user:*'];
 
 /** The control handlers of a node; one that throws does not keep the message from the others. */

@@ -1,5 +1,7 @@
 import type { StoredMessage } from '../history/history-store';
 import { Bus, BusListener, ControlHandler, ControlMessage } from './bus';
+
+const READY = Promise.resolve();
 import { ControlHandlers } from './bus-codec';
 
 /** One node: the bus hands everything straight back to this node's listener. */
@@ -49,4 +51,13 @@ export class InMemoryBus implements Bus {
   onControl(handler: ControlHandler): void {
     this.handlers.add(handler);
   }
+
+  /** One node hears everything: interest changes nothing. */
+  interest(): void {}
+
+  subscribed(): Promise<void> {
+    return READY;
+  }
+
+  disinterest(): void {}
 }

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG, AppConfig } from '../config';
+import { BusMetrics } from '../metrics/bus.metrics';
 import { storeProvider } from '../redis/store-provider';
 import { Bus, BUS } from './bus';
 import { InMemoryBus } from './bus.memory';
@@ -16,10 +17,11 @@ const named = (logger: PinoLogger) => (logger.setContext('Bus'), logger);
 @Global()
 @Module({
   providers: [
-    storeProvider<Bus, [AppConfig, PinoLogger]>(BUS, {
-      inject: [APP_CONFIG, PinoLogger],
+    storeProvider<Bus, [AppConfig, PinoLogger, BusMetrics | undefined]>(BUS, {
+      // The metrics are optional: a Bus built without MetricsModule counts nothing.
+      inject: [APP_CONFIG, PinoLogger, { token: BusMetrics, optional: true } as never],
       memory: (config, logger) => new InMemoryBus(config.nodeId, named(logger)),
-      redis: (redis, config, logger) => new RedisBus(redis, config.nodeId, named(logger)),
+      redis: (redis, config, logger, metrics) => new RedisBus(redis, config.nodeId, named(logger), metrics?.received),
     }),
   ],
   exports: [BUS],

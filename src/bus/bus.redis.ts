@@ -1,38 +1,95 @@
 import type { StoredMessage } from '../history/history-store';
 import type { RedisClients } from '../redis/redis-clients';
-import { Bus, BusListener, ControlHandler, ControlMessage } from './bus';
-import { Channel, ControlHandlers, joinPayload, PATTERNS, splitPayload } from './bus-codec';
+import { Bus, BusListener, ControlHandler, ControlMessage, InterestKind } from './bus';
+import { Channel, ControlHandlers, interestChannels, joinPayload, PATTERNS, splitPayload } from './bus-codec';
+import { ChannelInterest } from './channel-interest';
 
 const ROOM_PREFIX = 'rg:room:';
 const EVENT_PREFIX = 'rg:ev:';
 const USER_PREFIX = 'rg:user:';
+
+/** What a node received from Redis, by kind (MetricsModule's BusMetrics: realtime_bus_messages_received_total). */
+export type BusReceivedCounters = Record<'room' | 'event' | 'user' | 'broadcast' | 'control' | 'kick', { value: number }>;
+
+/**
+ * Interest: a room's or user's channel stays subscribed this long after its last local session
+ * left, so a user hopping out and back costs no SUBSCRIBE/UNSUBSCRIBE pair.
+ */
+export const INTEREST_LINGER_MS = 5000;
+/**
+ * Channels one node's subscriber connection subscribes one by one (a room takes two, a user one).
+ * Redis has no limit of its own; each subscription costs it a few hundred bytes (the channel in
+ * the server's and the client's pub/sub dicts), so this bound is at most ~30 MB per node. Beyond
+ * it the node falls back to the patterns and receives every room and user, as before interest.
+ */
+export const MAX_INTEREST_CHANNELS = 100_000;
 
 /** Redis pub/sub: at most once, in each channel's publish order. */
 export class RedisBus implements Bus {
   private listener?: BusListener;
   private subscribedOnce = false;
   private readonly handlers = new ControlHandlers();
+  readonly interests: ChannelInterest;
 
   constructor(
     private readonly redis: RedisClients,
     private readonly nodeId: string,
     private readonly logger: { error(context: object, message: string): void },
-  ) {}
+    private readonly received?: BusReceivedCounters,
+    options: { lingerMs?: number; maxChannels?: number } = {},
+  ) {
+    const sub = redis.subscriber;
+    this.interests = new ChannelInterest(
+      {
+        subscribe: (channels) => sub.subscribe(...channels),
+        unsubscribe: (channels) => sub.unsubscribe(...channels),
+        subscribePatterns: () => sub.psubscribe(...PATTERNS),
+        connected: () => sub.status === 'ready',
+      },
+      {
+        lingerMs: options.lingerMs ?? INTEREST_LINGER_MS,
+        maxChannels: options.maxChannels ?? MAX_INTEREST_CHANNELS,
+        onOverflow: (channels) => logger.error({ channels }, 'bus: channel bound reached; this node now receives every room and user (patterns)'),
+      },
+    );
+  }
 
   listen(listener: BusListener): void {
     this.listener = listener;
     const sub = this.redis.subscriber;
     // Already connected: the next 'ready' is a reconnection, so it must be reported.
     this.subscribedOnce = sub.status === 'ready';
-    sub.on('pmessageBuffer', (_pattern: Buffer, channel: Buffer, payload: Buffer) => this.safely(channel, payload));
-    sub.on('messageBuffer', (channel: Buffer, payload: Buffer) => this.safely(channel, payload));
+    sub.on('pmessageBuffer', (_pattern: Buffer, channel: Buffer, payload: Buffer) => {
+      const name = channel.toString();
+      if (this.interests.acceptsPattern(name)) this.safely(name, payload);
+    });
+    sub.on('messageBuffer', (channel: Buffer, payload: Buffer) => {
+      const name = channel.toString();
+      if (!isInterestChannel(name) || this.interests.accepts(name)) this.safely(name, payload);
+    });
     sub.on('ready', () => {
       // ioredis re-subscribes on reconnect; what was published in between is lost.
       if (this.subscribedOnce) this.listener?.resubscribed();
       this.subscribedOnce = true;
+      this.interests.reconnected();
     });
-    void sub.psubscribe(...PATTERNS);
+    // Shared channels; rooms and users are subscribed by interest.
     void sub.subscribe(Channel.all, Channel.control, Channel.node(this.nodeId));
+  }
+
+  interest(kind: InterestKind, key: string): void {
+    for (const channel of interestChannels(kind, key)) this.interests.want(channel);
+  }
+
+  subscribed(kind: InterestKind, key: string): Promise<void> {
+    if (kind === 'user') return this.interests.subscribed(Channel.user(key));
+    const messages = this.interests.subscribed(Channel.room(key));
+    const events = this.interests.subscribed(Channel.roomEvent(key));
+    return messages === events ? messages : Promise.all([messages, events]).then(() => undefined);
+  }
+
+  disinterest(kind: InterestKind, key: string): void {
+    for (const channel of interestChannels(kind, key)) this.interests.unwant(channel);
   }
 
   /** Nothing to do: RedisHistoryStore's append script published the message with the offset it assigned. */
@@ -63,33 +120,44 @@ export class RedisBus implements Bus {
   }
 
   /** A malformed payload (another version, a stray publisher) is logged, never thrown into ioredis. */
-  private safely(channel: Buffer, payload: Buffer): void {
+  private safely(channel: string, payload: Buffer): void {
     try {
-      this.dispatch(channel.toString(), payload);
+      this.dispatch(channel, payload);
     } catch (err) {
-      this.logger.error({ err, channel: channel.toString() }, 'bus: undeliverable payload');
+      this.logger.error({ err, channel }, 'bus: undeliverable payload');
     }
   }
 
   private dispatch(channel: string, payload: Buffer): void {
     const listener = this.listener;
     if (!listener) return;
+    const received = this.received;
     if (channel.startsWith(ROOM_PREFIX)) {
+      if (received) received.room.value++;
       const { fields, frame } = splitPayload(payload, 2);
       listener.roomMessage(channel.slice(ROOM_PREFIX.length), Number(fields[0]), fields[1], frame);
     } else if (channel.startsWith(EVENT_PREFIX)) {
+      if (received) received.event.value++;
       const { fields, frame } = splitPayload(payload, 1);
       listener.roomEvent(channel.slice(EVENT_PREFIX.length), frame, fields[0] || undefined);
     } else if (channel.startsWith(USER_PREFIX)) {
+      if (received) received.user.value++;
       listener.userFrame(channel.slice(USER_PREFIX.length), payload);
     } else if (channel === Channel.all) {
+      if (received) received.broadcast.value++;
       listener.allFrame(payload);
     } else if (channel === Channel.control) {
+      if (received) received.control.value++;
       this.handlers.dispatch(JSON.parse(payload.toString()) as ControlMessage);
     } else {
+      if (received) received.kick.value++;
       const { fields, frame } = splitPayload(payload, 1);
       const [verb, code] = fields[0].split(':');
       if (verb === 'kick') listener.kick(frame.toString(), code === undefined ? undefined : Number(code));
     }
   }
+}
+
+function isInterestChannel(channel: string): boolean {
+  return channel.startsWith(ROOM_PREFIX) || channel.startsWith(EVENT_PREFIX) || channel.startsWith(USER_PREFIX);
 }

@@ -23,6 +23,9 @@ export type ControlMessage =
 
 export type ControlHandler = (message: ControlMessage) => void;
 
+/** What a node subscribes by interest: a room (its messages and events) or a user (direct frames). */
+export type InterestKind = 'room' | 'user';
+
 /**
  * Cross-node delivery. Every frame goes through the bus, the sender's own node included, so each
  * node delivers it once and all nodes see a room in the same order. Implementations: in memory
@@ -41,6 +44,9 @@ export type ControlHandler = (message: ControlMessage) => void;
  *   unreachable rejects.
  * - On Redis a stored message is published by RedisHistoryStore's append script, so messageStored
  *   does nothing: the Redis bus delivers room messages only with the Redis history store.
+ * - On Redis a node receives a room's messages and events, and a user's frames, only while it has
+ *   declared interest (interest, then subscribed resolved); broadcasts, kicks and control messages
+ *   always. In memory every node is the only one, and interest changes nothing.
  */
 export interface Bus {
   listen(listener: BusListener): void;
@@ -53,6 +59,16 @@ export interface Bus {
   /** To every node's control handlers, this node's included (at most once on Redis: pair it with a stored state). */
   control(message: ControlMessage): Promise<void>;
   onControl(handler: ControlHandler): void;
+  /** From now on this node wants the room's or user's frames (idempotent; BusDeliveryService calls it on the first local session). */
+  interest(kind: InterestKind, key: string): void;
+  /**
+   * Resolves once everything published to the room or user from now on reaches this node's
+   * listener (at once when it already does), after interest(); rejects while the bus cannot
+   * subscribe. A join awaits it before it reads the room's position.
+   */
+  subscribed(kind: InterestKind, key: string): Promise<void>;
+  /** No local session needs them any more: the bus may stop receiving them (lazily). */
+  disinterest(kind: InterestKind, key: string): void;
 }
 
 export const BUS = Symbol('BUS');

@@ -4,7 +4,7 @@ import { BUS, Bus, BusListener } from '../bus/bus';
 import { NodeLivenessService } from '../cluster/node-liveness.service';
 import { HISTORY_STORE, HistoryStore } from '../history/history-store';
 import { CloseCode } from '../protocol';
-import { ConnectionRegistryService } from '../registry/connection-registry.service';
+import { ConnectionRegistryService, LocalInterestObserver } from '../registry/connection-registry.service';
 import { FanoutService } from './fanout.service';
 import { OutboundService } from './outbound.service';
 import { RoomSequencer } from './room-sequencer';
@@ -16,9 +16,13 @@ const STUCK_AFTER_MS = 3000;
  * Delivers what the bus brings to this node's sessions. Room messages pass the sequencer: a gap
  * (missed messages) closes the room's local members with 4012 so they reconnect and recover from
  * history, instead of silently skipping messages.
+ *
+ * Also the one place that decides what this node receives: it follows the registry's local
+ * interest (first session in a room or of a user, last one gone) and tells the bus, which
+ * subscribes and unsubscribes (lazily, batched) on Redis.
  */
 @Injectable()
-export class BusDeliveryService implements BusListener, OnModuleInit {
+export class BusDeliveryService implements BusListener, LocalInterestObserver, OnModuleInit {
   readonly sequencer = new RoomSequencer();
   /** Rooms whose stream was ahead of this node at the last check: the stream's and our offsets then. */
   private readonly behind = new Map<string, { stream: number; seen: number; since: number }>();
@@ -36,7 +40,40 @@ export class BusDeliveryService implements BusListener, OnModuleInit {
 
   onModuleInit(): void {
     this.bus.listen(this);
+    this.registry.observe(this);
     this.liveness.onTick(() => this.reconcile());
+  }
+
+  roomOccupied(room: string): void {
+    this.bus.interest('room', room);
+  }
+
+  /**
+   * The room's last local member left: forget its position too. Once the bus lets the channel
+   * go, the next join starts from a new subscription, and a stale baseline would read as a gap.
+   */
+  roomEmptied(room: string): void {
+    this.sequencer.forget(room);
+    this.behind.delete(room);
+    this.bus.disinterest('room', room);
+  }
+
+  userArrived(userId: string): void {
+    this.bus.interest('user', userId);
+  }
+
+  userGone(userId: string): void {
+    this.bus.disinterest('user', userId);
+  }
+
+  /** Resolves once this node receives the user's direct frames (RealtimeGateway sends the welcome then); rejects while the bus cannot subscribe. */
+  userSubscribed(userId: string): Promise<void> {
+    return this.bus.subscribed('user', userId);
+  }
+
+  /** Resolves once this node receives everything published to the room from now on (see RoomSubscriptionsService.join). */
+  roomSubscribed(room: string): Promise<void> {
+    return this.bus.subscribed('room', room);
   }
 
   roomMessage(room: string, offset: number, epoch: string, frame: Buffer): void {

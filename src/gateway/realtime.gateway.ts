@@ -7,6 +7,7 @@ import type { WebSocket } from 'ws';
 import { RoomPermissions } from '../auth/room-permissions';
 import { msUntilExp } from '../auth/token-expiry.service';
 import { APP_CONFIG, AppConfig } from '../config';
+import { BusDeliveryService } from '../delivery/bus-delivery.service';
 import { OutboundService } from '../delivery/outbound.service';
 import { HeartbeatService } from '../heartbeat/heartbeat.service';
 import { LifecycleEventsService } from '../lifecycle/lifecycle-events.service';
@@ -41,6 +42,7 @@ export class RealtimeGateway {
     private readonly registry: ConnectionRegistryService,
     pipeline: FramePipelineService,
     private readonly outbound: OutboundService,
+    private readonly delivery: BusDeliveryService,
     private readonly presence: PresenceService,
     private readonly lifecycle: LifecycleEventsService,
     private readonly metrics: GatewayMetrics,
@@ -104,7 +106,12 @@ export class RealtimeGateway {
       tokenExp: session.tokenExp,
       tokenExpiresInMs: msUntilExp(session.tokenExp),
     };
-    this.outbound.send(session, { type: ServerMessageType.Welcome, data: welcome });
+    // In a cluster the node subscribes to the user's direct channel when the user's first session
+    // here opens: the welcome waits for it, so a direct message sent once a client is welcomed
+    // reaches it. If Redis cannot subscribe now, the welcome goes anyway (rooms answer UNAVAILABLE
+    // until it is back, and the bus subscribes again then).
+    const sendWelcome = () => this.outbound.send(session, { type: ServerMessageType.Welcome, data: welcome });
+    this.delivery.userSubscribed(session.userId).then(sendWelcome, sendWelcome);
   }
 
   private disconnected(session: Session, code: number): void {

@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { HistoryModule } from '../history/history.module';
 import { RegistryModule } from '../registry/registry.module';
+import { BusMetrics } from './bus.metrics';
 import { DeliveryLatency } from './delivery-latency';
 import { GatewayMetrics } from './gateway.metrics';
 import { HistoryMetrics } from './history.metrics';
@@ -11,7 +12,7 @@ import { MetricsServer } from './metrics.server';
 import { RedisMetrics } from './redis.metrics';
 import { TrafficMetrics } from './traffic.metrics';
 
-const SHARED = [MetricsRegistry, GatewayMetrics, TrafficMetrics, DeliveryLatency];
+const SHARED = [MetricsRegistry, GatewayMetrics, TrafficMetrics, DeliveryLatency, BusMetrics];
 
 /**
  * Prometheus metrics. Global like logging: every layer counts something. With `endpoint`, they

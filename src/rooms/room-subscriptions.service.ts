@@ -32,6 +32,17 @@ export class RoomSubscriptionsService {
     const held = RoomRecovery.hold(session, room);
     try {
       const joined = this.enter(session, room);
+      // Interest (cluster mode): the node may not have been subscribed to the room (entering made
+      // it want the channel), and it has no position in a stream it did not receive. So the read
+      // below waits for the SUBSCRIBE reply: Redis runs commands one at a time, and the append
+      // script stores and publishes in one step, so every message with an offset above what the
+      // read returns was published after the subscription took effect and reaches this node over
+      // it; every message up to that offset is in the read (`since`) or covered by the ack. Frames
+      // of the new subscription that arrive before the read's reply are held and sorted by offset
+      // below; those that arrive after it are duplicates to the sequencer or skipped for this
+      // session (RoomRecovery.skipUpTo, as when the bus lags behind a read). Already subscribed
+      // (another local member, or in memory): resolved at once, no round trip.
+      await this.orUndo(session, room, joined, () => this.busDelivery.roomSubscribed(room));
       const missed = since ? await this.orUndo(session, room, joined, () => this.history.since(room, since)) : null;
       const position = missed
         ? { offset: missed.length > 0 ? missed[missed.length - 1].data.offset : since!.offset, epoch: since!.epoch }

@@ -45,6 +45,12 @@ export class RecordingListener implements BusListener {
   }
 }
 
+/** Declares the node's interest in a room or user and waits until the bus receives it (at once in memory). */
+export async function interested(bus: Bus, kind: 'room' | 'user', key: string): Promise<void> {
+  bus.interest(kind, key);
+  await bus.subscribed(kind, key);
+}
+
 /** Every byte value, the payload separator `|` included, and invalid UTF-8. */
 export const ALL_BYTES = Buffer.from([...Array.from({ length: 256 }, (_, i) => i), 0x7c, 0xff, 0xfe, 0x7c]);
 
@@ -69,12 +75,14 @@ export async function listeningNode(factory: BusNodeFactory, nodeId = fresh('nod
  * - control reaches every control handler, the sender's included, as an equal JSON value; a
  *   handler that throws keeps the message from no other handler, is logged, and the call resolves.
  * - Each kind of delivery keeps its call order.
+ * - Rooms and users reach the node once it declared interest (interest, then subscribed resolved).
  */
 export function describeBusContract(name: string, factory: BusNodeFactory): void {
   describe(`Bus contract: ${name}`, () => {
     it('hands a room event to the sender\'s own node, frame byte for byte, with or without an excepted session', async () => {
       const node = await listeningNode(factory);
       const room = fresh('room');
+      await interested(node.bus, 'room', room);
       await node.bus.roomEvent(room, ALL_BYTES, 'session-1');
       await node.bus.roomEvent(room, Buffer.from('{"type":"typing"}'));
       expect(await node.listener.next(2)).toEqual([
@@ -86,6 +94,7 @@ export function describeBusContract(name: string, factory: BusNodeFactory): void
     it('hands a user frame and an all frame to the sender\'s own node, byte for byte', async () => {
       const node = await listeningNode(factory);
       const user = fresh('user');
+      await interested(node.bus, 'user', user);
       await node.bus.toUser(user, ALL_BYTES);
       await node.listener.next(1);
       await node.bus.toAll(Buffer.from('|all|'));
@@ -109,6 +118,7 @@ export function describeBusContract(name: string, factory: BusNodeFactory): void
     it('delivers stored room messages with their offset, epoch and frame, in offset order', async () => {
       const node = await listeningNode(factory);
       const room = fresh('room');
+      await interested(node.bus, 'room', room);
       const stored = [];
       for (let i = 0; i < 20; i++) {
         const message = await node.history.append(room, { room, messageId: `m${i}`, from: 'alice', body: { i, text: 'a|b' }, ts: Date.now() });

@@ -1,16 +1,20 @@
 import { RedisBus } from '../../src/bus/bus.redis';
 import { RedisHistoryStore } from '../../src/history/history-store.redis';
 import { waitFor, waitForAsync } from '../support/wait-for';
-import { ALL_BYTES, BusNodeFactory, describeBusContract, listeningNode } from './bus.contract';
+import { ALL_BYTES, BusNodeFactory, describeBusContract, interested, listeningNode } from './bus.contract';
 import { fresh } from './fresh';
 import { redisFixture } from './redis-fixture';
 
 const redis = redisFixture();
 
+const received = () => ({ room: { value: 0 }, event: { value: 0 }, user: { value: 0 }, broadcast: { value: 0 }, control: { value: 0 }, kick: { value: 0 } });
+const counters = new Map<string, ReturnType<typeof received>>();
+
 const redisNode: BusNodeFactory = async (nodeId) => {
   const clients = await redis.connect();
   const logged: string[] = [];
-  const bus = new RedisBus(clients, nodeId, { error: (_context, message) => logged.push(message) });
+  counters.set(nodeId, received());
+  const bus = new RedisBus(clients, nodeId, { error: (_context, message) => logged.push(message) }, counters.get(nodeId), { lingerMs: 50, maxChannels: 6 });
   const history = new RedisHistoryStore(clients, { sizePerRoom: 100, ttlMs: 60_000 });
   // listen() subscribes to its node channel last, on the same connection as the patterns.
   const listening = () => waitForAsync(async () => ((await clients.command.pubsub('NUMSUB', `rg:node:${nodeId}`)) as [string, number])[1] === 1, 5000);
@@ -23,6 +27,7 @@ describe('RedisBus between nodes (Redis only: see Bus)', () => {
   it('hands room events, user and all frames, stored messages and control messages to every node', async () => {
     const [a, b] = [await listeningNode(redisNode), await listeningNode(redisNode)];
     const [room, user] = [fresh('room'), fresh('user')];
+    for (const node of [a, b]) await Promise.all([interested(node.bus, 'room', room), interested(node.bus, 'user', user)]);
     await a.bus.roomEvent(room, ALL_BYTES, 's1');
     await a.bus.toUser(user, ALL_BYTES);
     await a.bus.toAll(ALL_BYTES);
@@ -53,6 +58,7 @@ describe('RedisBus between nodes (Redis only: see Bus)', () => {
     const node = await listeningNode(redisNode);
     const publisher = await redis.connect();
     const room = fresh('room');
+    await interested(node.bus, 'room', room);
     await publisher.command.publish(`rg:ev:${room}`, 'no separator');
     await node.bus.roomEvent(room, Buffer.from('after'));
     expect(await node.listener.next(1)).toEqual([['roomEvent', room, Buffer.from('after'), undefined]]);
@@ -71,4 +77,56 @@ describe('RedisBus between nodes (Redis only: see Bus)', () => {
     await sender.toAll(Buffer.from('back'));
     expect(await node.listener.next(2)).toEqual([['resubscribed'], ['allFrame', Buffer.from('back')]]);
   }, 20_000);
+});
+
+describe('RedisBus interest (Redis only: in memory a node hears everything)', () => {
+  it('hands a node only the rooms and users it declared interest in, and counts what it receives', async () => {
+    const [a, b] = [await listeningNode(redisNode), await listeningNode(redisNode)];
+    const [room, user] = [fresh('room'), fresh('user')];
+    await interested(a.bus, 'room', room);
+    await interested(a.bus, 'user', user);
+    const stored = await a.history.append(room, { room, messageId: 'm1', from: 'alice', body: 1, ts: 0 });
+    await b.bus.roomEvent(room, Buffer.from('event'));
+    await b.bus.toUser(user, Buffer.from('direct'));
+    await b.bus.toAll(Buffer.from('marker'));
+    expect(await a.listener.next(4)).toEqual([
+      ['roomMessage', room, 1, stored.data.epoch, stored.frame],
+      ['roomEvent', room, Buffer.from('event'), undefined],
+      ['userFrame', user, Buffer.from('direct')],
+      ['allFrame', Buffer.from('marker')],
+    ]);
+    expect(await b.listener.next(1)).toEqual([['allFrame', Buffer.from('marker')]]);
+    expect(counters.get(a.nodeId)).toMatchObject({ room: { value: 1 }, event: { value: 1 }, user: { value: 1 }, broadcast: { value: 1 } });
+    expect(counters.get(b.nodeId)).toMatchObject({ room: { value: 0 }, event: { value: 0 }, user: { value: 0 }, broadcast: { value: 1 } });
+  });
+
+  it('unsubscribes after the linger, keeps a channel wanted again within it, and subscribes afresh after', async () => {
+    const node = await listeningNode(redisNode);
+    const clients = await redis.connect();
+    const [kept, dropped] = [fresh('room'), fresh('room')];
+    const subscribers = async (room: string) => ((await clients.command.pubsub('NUMSUB', `rg:room:${room}`)) as [string, number])[1];
+    await Promise.all([interested(node.bus, 'room', kept), interested(node.bus, 'room', dropped)]);
+    node.bus.disinterest('room', kept);
+    node.bus.disinterest('room', dropped);
+    node.bus.interest('room', kept); // within the linger: nothing to do
+    await node.bus.subscribed('room', kept);
+    await waitForAsync(async () => (await subscribers(dropped)) === 0, 3000);
+    expect(await subscribers(kept)).toBe(1);
+    await interested(node.bus, 'room', dropped);
+    expect(await subscribers(dropped)).toBe(1);
+    await node.bus.roomEvent(dropped, Buffer.from('back'));
+    expect(await node.listener.next(1)).toEqual([['roomEvent', dropped, Buffer.from('back'), undefined]]);
+  });
+
+  it('past its channel bound, falls back to the patterns and delivers each message once', async () => {
+    const node = await listeningNode(redisNode); // bound: 6 channels, 3 rooms
+    const rooms = Array.from({ length: 5 }, () => fresh('room'));
+    for (const room of rooms) await interested(node.bus, 'room', room);
+    for (const room of rooms) await node.bus.roomEvent(room, Buffer.from(room));
+    expect(await node.listener.next(5)).toEqual(rooms.map((room) => ['roomEvent', room, Buffer.from(room), undefined]));
+    await node.bus.toAll(Buffer.from('marker'));
+    expect(await node.listener.next(6)).toHaveLength(6);
+    expect(node.listener.heard).toHaveLength(6);
+    expect(node.logged).toEqual(['bus: channel bound reached; this node now receives every room and user (patterns)']);
+  });
 });
