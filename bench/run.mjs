@@ -34,7 +34,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FULL, QUICK } from './config.mjs';
 import { clientStats, stopBatching } from './lib/lean-ws.mjs';
-import { buildRows, renderTable } from './lib/report.mjs';
+import { buildRows, renderScalingSummary, renderTable } from './lib/report.mjs';
 import { BENCH_SECRET, fileLimit, NOFILE, pinningAvailable, Server } from './lib/servers.mjs';
 import { leastDisturbed, waitForQuiet } from './lib/proc.mjs';
 import { sleep } from './lib/stats.mjs';
@@ -417,7 +417,8 @@ try {
 save();
 const rows = buildRows(results);
 results.table = rows;
-const table = renderTable(rows);
+const scalingSummary = renderScalingSummary(results);
+const table = renderTable(rows) + (scalingSummary ? `\n\n${scalingSummary}` : '');
 save();
 fs.writeFileSync(path.join(outDir, 'table.md'), `${table}\n`);
 fs.copyFileSync(path.join(outDir, 'results.json'), path.join(BENCH_DIR, 'results', args.quick ? 'latest-quick.json' : 'latest.json'));

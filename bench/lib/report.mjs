@@ -176,3 +176,58 @@ export function renderTable(rows) {
   }
   return lines.join('\n');
 }
+
+/**
+ * The scaling scenario as a compact table: one row per metric, one column per node count (and,
+ * with --baseline-dir, the other build's figure after a slash). Medians over the windows.
+ */
+export function renderScalingSummary(results) {
+  const sc = results.scenarios?.scaling;
+  if (!sc || sc.skipped || !sc.byKind?.product) return '';
+  const p = sc.byKind.product;
+  const b = sc.byKind.baseline;
+  const ns = sc.config.nodes;
+  const c = sc.config;
+  const cell = (v, d) => fmt(v, d);
+  const line = (label, unit, get, d, list = 'deploy') =>
+    `| ${label} | ${unit} | ${ns
+      .map((n) => {
+        const x = p[list].find((e) => e.nodes === n);
+        const y = b?.[list].find((e) => e.nodes === n);
+        const vx = x ? get(x) : null;
+        return b ? `${cell(vx, d)} / ${cell(y ? get(y) : null, d)}` : cell(vx, d);
+      })
+      .join(' | ')} |`;
+  const mw = (f) => (d) => med(d.windows, f);
+  const lines = [
+    `Scaling (${b ? 'product / --baseline-dir build' : 'product'}; medians of ${c.reps} window(s) per N; all nodes and Redis on one core)`,
+    '',
+    `| Metric | Unit | ${ns.map((n) => `${n} node${n > 1 ? 's' : ''}`).join(' | ')} |`,
+    `|---|---|${ns.map(() => '---:').join('|')}|`,
+  ];
+  lines.push(`| **A. Deployment mix**: ${c.smallRooms} rooms x ${c.smallMembers} (each on one node) + ${c.bigRooms} x ${c.bigMembers} (on every node), ${c.publishRate} publishes/s, ${Math.round(c.bigShare * 100)} % into the big rooms | | ${ns.map(() => '').join(' | ')} |`);
+  lines.push(line('delivered msg/s', '/s', mw((w) => w.deliveredRate), 0));
+  lines.push(line('lost', 'msgs', (d) => sum(d.windows, (w) => w.lost), 0));
+  lines.push(line('Redis-to-node bus messages per publish, node metric', 'msgs', mw((w) => w.busMessagesPerPublish), 2));
+  lines.push(line('Redis-to-node bus messages per publish, from Redis output bytes', 'msgs', mw((w) => w.busMessagesPerPublishFromBytes), 2));
+  lines.push(line('Redis output bytes per publish', 'B', mw((w) => w.redisOutBytesPerPublish), 0));
+  lines.push(line('Redis output bytes per delivered msg', 'B', mw((w) => w.redisOutBytesPerDelivered), 1));
+  lines.push(line('Redis input bytes per publish', 'B', mw((w) => w.redisInBytesPerPublish), 0));
+  lines.push(line('node CPU per delivered msg (all nodes)', 'us', mw((w) => w.nodeCpuPerDeliveredUs), 2));
+  lines.push(line('node CPU per publish (all nodes)', 'us', mw((w) => w.nodeCpuPerPublishUs), 0));
+  lines.push(line('Redis CPU per publish (INFO cpu, idle subtracted)', 'us', mw((w) => w.redisCpuPerPublishUs), 1));
+  lines.push(line('of which EVAL/EVALSHA (commandstats)', 'us', mw((w) => w.redisEvalUsecPerPublish), 1));
+  lines.push(line('p99 publish-to-receive', 'ms', mw((w) => w.latencyMs.p99), 1));
+  lines.push(line('windows disturbed by other processes', '', (d) => d.windows.filter((w) => w.disturbed).length, 0));
+  if (p.spread.length) {
+    const sp = p.spread[0];
+    lines.push(`| **B. One room of ${sp.members} spread evenly over the nodes** | | ${ns.map(() => '').join(' | ')} |`);
+    lines.push(line(`node CPU per delivered msg at ${c.spreadFixedRate / 1000}k msg/s (median of ${c.reps})`, 'us', (s) => s.fixed.nodeCpuPerDeliveredUs, 2, 'spread'));
+    lines.push(line(`delivered msg/s per node-CPU-second at ${c.spreadFixedRate / 1000}k msg/s`, '/s', (s) => (s.fixed.nodeCpuPerDeliveredUs ? 1e6 / s.fixed.nodeCpuPerDeliveredUs : null), 0, 'spread'));
+    lines.push(line('max sustained delivered msg/s (p99 < 100 ms, 0 lost)', '/s', (s) => s.max?.maxDeliveredRate ?? null, 0, 'spread'));
+    lines.push(line('delivered msg/s per node-CPU-second at that max', '/s', (s) => (s.max?.atMax?.serverCpuPerDeliveredUs ? 1e6 / s.max.atMax.serverCpuPerDeliveredUs : null), 0, 'spread'));
+    lines.push(line("servers' CPU at that max (nodes + Redis, one core)", '%', (s) => s.max?.atMax?.serverCpuPct ?? null, 0, 'spread'));
+    lines.push(line('fixed-rate windows disturbed by other processes (the median one)', '', (s) => (s.fixed.disturbed ?? Math.min(...(s.fixed.attempts ?? []).map((a) => a.disturbance)) > 1 ? 1 : 0), 0, 'spread'));
+  }
+  return lines.join('\n');
+}
