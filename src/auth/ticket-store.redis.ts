@@ -1,6 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { StoreConnection } from '../redis/store-connection';
 import { orUnavailable } from '../redis/store-failure';
+import { userTag } from '../redis/user-tag';
 import { MAX_TICKETS_PER_USER, TicketLimitError, TicketStore, TicketStoreUnavailableError } from './ticket-store';
 import type { Identity } from './token-verifier';
 
@@ -27,12 +28,11 @@ return value`;
 
 /**
  * A ticket is 43 base64url characters, as everywhere: a user tag (11: 66 bits of SHA-256 of the
- * user id) then the secret (32: 192 random bits). The tag is the hash tag of the user's keys, so
+ * user id, src/redis/user-tag.ts) then the secret (32: 192 random bits). The tag is the hash tag of the user's keys, so
  * redeem() knows both keys before it reads the ticket, and each script touches one slot on a Redis
  * Cluster. It stands for the user in the per-user cap without showing the user id in the URLs and
  * logs a ticket passes through.
  */
-const userTag = (userId: string) => createHash('sha256').update(userId).digest('base64url').slice(0, 11);
 const TICKET = /^([\w-]{11})([\w-]{32})$/;
 const ticketKey = (tag: string, secret: string) => `rg:tk:{u:${tag}}:${secret}`;
 const outstandingKey = (tag: string) => `rg:tko:{u:${tag}}`;

@@ -1,3 +1,5 @@
+import type { RedisConnection } from '../config';
+import { userTag } from '../redis/user-tag';
 import type { ControlHandler, ControlMessage, InterestKind } from './bus';
 
 /**
@@ -11,21 +13,80 @@ import type { ControlHandler, ControlMessage, InterestKind } from './bus';
  *                    the code ignores that one)
  *   rg:ctl           a ControlMessage as JSON
  * Frames stay Buffers end to end: a node slices the prefix off and writes the rest to sockets.
+ *
+ * Room and user channels come in two spellings (ChannelNames): classic on one Redis or Sentinel
+ * (PUBLISH/SUBSCRIBE, the names above), sharded on a Redis Cluster (SPUBLISH/SSUBSCRIBE: a channel
+ * lives on the shard of its hash slot), where they carry the hash tag of their keys:
+ *   rg:room:{<room>}, rg:ev:{<room>}     the slot of the room's history keys (rg:h:{<room>}:...),
+ *                                        so the history APPEND script can SPUBLISH from its slot
+ *   rg:user:{u:<tag>}:<userId>           the slot of the user's ticket keys (src/redis/user-tag.ts)
+ * The shared channels (rg:all, rg:node:<id>, rg:ctl) stay classic everywhere: every node hears them.
  */
 export const Channel = {
-  room: (room: string) => `rg:room:${room}`,
-  roomEvent: (room: string) => `rg:ev:${room}`,
-  user: (userId: string) => `rg:user:${userId}`,
   all: 'rg:all',
   node: (nodeId: string) => `rg:node:${nodeId}`,
   control: 'rg:ctl',
 } as const;
 
-/** What a node subscribes for one interest (src/bus/channel-interest.ts); only beyond the channel bound, the PATTERNS. */
-export const interestChannels = (kind: InterestKind, key: string): string[] =>
-  kind === 'room' ? [Channel.room(key), Channel.roomEvent(key)] : [Channel.user(key)];
+/** What an interest channel is about: a room's messages, a room's events, or a user's frames. */
+export type InterestChannelKind = 'room' | 'event' | 'user';
 
-/** Every interest channel: the fallback past the bound (and what every node subscribed before interest). */
+/** The room and user channels of one spelling. */
+export interface ChannelNames {
+  /** Sharded pub/sub (SPUBLISH/SSUBSCRIBE) on a Redis Cluster; else classic PUBLISH/SUBSCRIBE. */
+  readonly sharded: boolean;
+  room(room: string): string;
+  roomEvent(room: string): string;
+  user(userId: string): string;
+  /** What a node subscribes for one interest (src/bus/channel-interest.ts). */
+  interest(kind: InterestKind, key: string): string[];
+  /** The room or user an interest channel names; undefined for a shared channel. */
+  parse(channel: string): { kind: InterestChannelKind; key: string } | undefined;
+  /** The hash tag of a sharded channel (channels with one tag share a slot); '' when classic. */
+  slotTag(channel: string): string;
+}
+
+const PREFIXES: [string, InterestChannelKind][] = [
+  ['rg:room:', 'room'],
+  ['rg:ev:', 'event'],
+  ['rg:user:', 'user'],
+];
+
+function names(sharded: boolean, room: (room: string) => string, user: (userId: string) => string, key: (kind: InterestChannelKind, rest: string) => string): ChannelNames {
+  const roomOf = (prefix: string) => (name: string) => prefix + room(name);
+  const self: ChannelNames = {
+    sharded,
+    room: roomOf('rg:room:'),
+    roomEvent: roomOf('rg:ev:'),
+    user: (userId) => `rg:user:${user(userId)}`,
+    interest: (kind, id) => (kind === 'room' ? [self.room(id), self.roomEvent(id)] : [self.user(id)]),
+    parse: (channel) => {
+      for (const [prefix, kind] of PREFIXES) if (channel.startsWith(prefix)) return { kind, key: key(kind, channel.slice(prefix.length)) };
+      return undefined;
+    },
+    slotTag: (channel) => (sharded ? channel.slice(channel.indexOf('{'), channel.indexOf('}') + 1) : ''),
+  };
+  return self;
+}
+
+/** One Redis or Sentinel: classic pub/sub, names without hash tags (the wire of every version before Cluster). */
+export const CLASSIC_CHANNELS = names(false, (room) => room, (userId) => userId, (_kind, rest) => rest);
+
+/**
+ * Redis Cluster: sharded pub/sub. Room names hold no brace, so `{<room>}` is the whole name; the
+ * user tag is base64url, so `{u:<tag>}:` ends at the first `}` whatever the user id holds.
+ */
+export const SHARDED_CHANNELS = names(
+  true,
+  (room) => `{${room}}`,
+  (userId) => `{u:${userTag(userId)}}:${userId}`,
+  (kind, rest) => (kind === 'user' ? rest.slice(rest.indexOf('}') + 2) : rest.slice(1, -1)),
+);
+
+/** The spelling of a connection mode: sharded on a Redis Cluster only. */
+export const channelNames = (mode: RedisConnection['mode']): ChannelNames => (mode === 'cluster' ? SHARDED_CHANNELS : CLASSIC_CHANNELS);
+
+/** Every classic interest channel: the fallback past the bound (and what every node subscribed before interest). Sharded pub/sub has no patterns. */
 export const PATTERNS = ['rg:room:*', 'rg:ev:*', 'rg:user:*'];
 
 /** The control handlers of a node; one that throws does not keep the message from the others. */

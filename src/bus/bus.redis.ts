@@ -1,12 +1,8 @@
 import type { StoredMessage } from '../history/history-store';
 import type { RedisClients } from '../redis/redis-clients';
 import { Bus, BusListener, ControlHandler, ControlMessage, InterestKind } from './bus';
-import { Channel, ControlHandlers, interestChannels, joinPayload, PATTERNS, splitPayload } from './bus-codec';
-import { ChannelInterest } from './channel-interest';
-
-const ROOM_PREFIX = 'rg:room:';
-const EVENT_PREFIX = 'rg:ev:';
-const USER_PREFIX = 'rg:user:';
+import { Channel, ChannelNames, channelNames, ControlHandlers, joinPayload, PATTERNS, splitPayload } from './bus-codec';
+import { ChannelInterest, SubscribeCommands } from './channel-interest';
 
 /** What a node received from Redis, by kind (MetricsModule's BusMetrics: realtime_bus_messages_received_total). */
 export type BusReceivedCounters = Record<'room' | 'event' | 'user' | 'broadcast' | 'control' | 'kick', { value: number }>;
@@ -21,14 +17,20 @@ export const INTEREST_LINGER_MS = 5000;
  * Redis has no limit of its own; each subscription costs it a few hundred bytes (the channel in
  * the server's and the client's pub/sub dicts), so this bound is at most ~30 MB per node. Beyond
  * it the node falls back to the patterns and receives every room and user, as before interest.
+ * Not on a Redis Cluster: sharded pub/sub has no patterns, and the subscriptions are spread over
+ * one connection per primary (see shardedCommands).
  */
 export const MAX_INTEREST_CHANNELS = 100_000;
 
-/** Redis pub/sub: at most once, in each channel's publish order. */
+/**
+ * Redis pub/sub: at most once, in each channel's publish order. Room and user channels are classic
+ * on one Redis or Sentinel, sharded on a Redis Cluster (bus-codec.ts); the shared ones are classic.
+ */
 export class RedisBus implements Bus {
   private listener?: BusListener;
   private subscribedOnce = false;
   private readonly handlers = new ControlHandlers();
+  private readonly channels: ChannelNames;
   readonly interests: ChannelInterest;
 
   constructor(
@@ -39,16 +41,20 @@ export class RedisBus implements Bus {
     options: { lingerMs?: number; maxChannels?: number } = {},
   ) {
     const sub = redis.subscriber;
+    this.channels = channelNames(redis.mode);
+    const connected = () => sub.status === 'ready';
     this.interests = new ChannelInterest(
-      {
-        subscribe: (channels) => sub.subscribe(...channels),
-        unsubscribe: (channels) => sub.unsubscribe(...channels),
-        subscribePatterns: () => sub.psubscribe(...PATTERNS),
-        connected: () => sub.status === 'ready',
-      },
+      this.channels.sharded
+        ? shardedCommands(redis, this.channels, connected)
+        : {
+            subscribe: (channels) => sub.subscribe(...channels),
+            unsubscribe: (channels) => sub.unsubscribe(...channels),
+            subscribePatterns: () => sub.psubscribe(...PATTERNS),
+            connected,
+          },
       {
         lingerMs: options.lingerMs ?? INTEREST_LINGER_MS,
-        maxChannels: options.maxChannels ?? MAX_INTEREST_CHANNELS,
+        maxChannels: this.channels.sharded ? Infinity : (options.maxChannels ?? MAX_INTEREST_CHANNELS),
         onOverflow: (channels) => logger.error({ channels }, 'bus: channel bound reached; this node now receives every room and user (patterns)'),
       },
     );
@@ -63,44 +69,60 @@ export class RedisBus implements Bus {
       const name = channel.toString();
       if (this.interests.acceptsPattern(name)) this.safely(name, payload);
     });
-    sub.on('messageBuffer', (channel: Buffer, payload: Buffer) => {
+    const onMessage = (channel: Buffer, payload: Buffer) => {
       const name = channel.toString();
-      if (!isInterestChannel(name) || this.interests.accepts(name)) this.safely(name, payload);
-    });
-    sub.on('ready', () => {
+      if (!this.channels.parse(name) || this.interests.accepts(name)) this.safely(name, payload);
+    };
+    sub.on('messageBuffer', onMessage);
+    const reconnected = () => {
       // ioredis re-subscribes on reconnect; what was published in between is lost.
       if (this.subscribedOnce) this.listener?.resubscribed();
       this.subscribedOnce = true;
       this.interests.reconnected();
-    });
+    };
+    sub.on('ready', reconnected);
+    if (this.channels.sharded) {
+      sub.on('smessageBuffer', onMessage);
+      // A Cluster stays 'ready' while one shard fails over: its sharded subscribers are replaced
+      // (one per primary) and re-subscribed, then it says so. Spurious ones (a topology refresh
+      // that lost nothing) only cost a reconciliation.
+      sub.on('subscribersReady', () => {
+        if (this.subscribedOnce) reconnected();
+      });
+    }
     // Shared channels; rooms and users are subscribed by interest.
     void sub.subscribe(Channel.all, Channel.control, Channel.node(this.nodeId));
   }
 
   interest(kind: InterestKind, key: string): void {
-    for (const channel of interestChannels(kind, key)) this.interests.want(channel);
+    for (const channel of this.channels.interest(kind, key)) this.interests.want(channel);
   }
 
   subscribed(kind: InterestKind, key: string): Promise<void> {
-    if (kind === 'user') return this.interests.subscribed(Channel.user(key));
-    const messages = this.interests.subscribed(Channel.room(key));
-    const events = this.interests.subscribed(Channel.roomEvent(key));
+    if (kind === 'user') return this.interests.subscribed(this.channels.user(key));
+    const messages = this.interests.subscribed(this.channels.room(key));
+    const events = this.interests.subscribed(this.channels.roomEvent(key));
     return messages === events ? messages : Promise.all([messages, events]).then(() => undefined);
   }
 
   disinterest(kind: InterestKind, key: string): void {
-    for (const channel of interestChannels(kind, key)) this.interests.unwant(channel);
+    for (const channel of this.channels.interest(kind, key)) this.interests.unwant(channel);
   }
 
   /** Nothing to do: RedisHistoryStore's append script published the message with the offset it assigned. */
   messageStored(_room: string, _stored: StoredMessage): void {}
 
   async roomEvent(room: string, frame: Buffer, exceptSessionId = ''): Promise<void> {
-    await this.redis.command.publish(Channel.roomEvent(room), joinPayload([exceptSessionId], frame));
+    await this.publish(this.channels.roomEvent(room), joinPayload([exceptSessionId], frame));
   }
 
   async toUser(userId: string, frame: Buffer): Promise<void> {
-    await this.redis.command.publish(Channel.user(userId), frame);
+    await this.publish(this.channels.user(userId), frame);
+  }
+
+  /** A room or user channel: SPUBLISH to its shard on a Cluster. */
+  private async publish(channel: string, payload: Buffer): Promise<void> {
+    await (this.channels.sharded ? this.redis.command.spublish(channel, payload) : this.redis.command.publish(channel, payload));
   }
 
   async toAll(frame: Buffer): Promise<void> {
@@ -132,17 +154,18 @@ export class RedisBus implements Bus {
     const listener = this.listener;
     if (!listener) return;
     const received = this.received;
-    if (channel.startsWith(ROOM_PREFIX)) {
+    const target = this.channels.parse(channel);
+    if (target?.kind === 'room') {
       if (received) received.room.value++;
       const { fields, frame } = splitPayload(payload, 2);
-      listener.roomMessage(channel.slice(ROOM_PREFIX.length), Number(fields[0]), fields[1], frame);
-    } else if (channel.startsWith(EVENT_PREFIX)) {
+      listener.roomMessage(target.key, Number(fields[0]), fields[1], frame);
+    } else if (target?.kind === 'event') {
       if (received) received.event.value++;
       const { fields, frame } = splitPayload(payload, 1);
-      listener.roomEvent(channel.slice(EVENT_PREFIX.length), frame, fields[0] || undefined);
-    } else if (channel.startsWith(USER_PREFIX)) {
+      listener.roomEvent(target.key, frame, fields[0] || undefined);
+    } else if (target?.kind === 'user') {
       if (received) received.user.value++;
-      listener.userFrame(channel.slice(USER_PREFIX.length), payload);
+      listener.userFrame(target.key, payload);
     } else if (channel === Channel.all) {
       if (received) received.broadcast.value++;
       listener.allFrame(payload);
@@ -158,6 +181,26 @@ export class RedisBus implements Bus {
   }
 }
 
-function isInterestChannel(channel: string): boolean {
-  return channel.startsWith(ROOM_PREFIX) || channel.startsWith(EVENT_PREFIX) || channel.startsWith(USER_PREFIX);
+/**
+ * Sharded pub/sub on a Redis Cluster: ioredis' Cluster (built with `shardedSubscribers`) keeps one
+ * subscriber connection per primary and sends SSUBSCRIBE/SUNSUBSCRIBE to the one owning the
+ * channels' slot, so one command must name channels of one slot: a batch is split by hash tag (a
+ * room's two channels share one). No patterns: nothing can subscribe to every shard's channels.
+ */
+function shardedCommands(redis: RedisClients, channels: ChannelNames, connected: () => boolean): SubscribeCommands {
+  const bySlot = (command: (...names: string[]) => Promise<unknown>) => (names: string[]) => {
+    const groups = new Map<string, string[]>();
+    for (const name of names) {
+      const tag = channels.slotTag(name);
+      groups.set(tag, [...(groups.get(tag) ?? []), name]);
+    }
+    return Promise.all([...groups.values()].map((group) => command(...group)));
+  };
+  const sub = redis.subscriber;
+  return {
+    subscribe: bySlot((...names) => sub.ssubscribe(...names)),
+    unsubscribe: bySlot((...names) => sub.sunsubscribe(...names)),
+    subscribePatterns: () => Promise.reject(new Error('bus: sharded pub/sub has no patterns')),
+    connected,
+  };
 }

@@ -402,6 +402,17 @@ describe('loadConfig: the Redis connection (REDIS_URL, REDIS_SENTINELS, REDIS_CL
     });
   });
 
+  it('REDIS_CLUSTER_NODES: cluster mode, the list parsed, the password passed on', () => {
+    expect(loadConfig({ ...base, REDIS_CLUSTER_NODES: 'c1:7000, c2:7001', REDIS_PASSWORD: 'rp' }).redis).toEqual({
+      mode: 'cluster',
+      nodes: [
+        { host: 'c1', port: 7000 },
+        { host: 'c2', port: 7001 },
+      ],
+      password: 'rp',
+    });
+  });
+
   it.each<[string, NodeJS.ProcessEnv, RegExp]>([
     ['URL and sentinels', { REDIS_URL: 'redis://r', REDIS_SENTINELS: 's:1', REDIS_SENTINEL_NAME: 'm' }, /REDIS_URL, REDIS_SENTINELS and REDIS_CLUSTER_NODES are exclusive/],
     ['sentinels and cluster', { REDIS_SENTINELS: 's:1', REDIS_SENTINEL_NAME: 'm', REDIS_CLUSTER_NODES: 'c:1' }, /are exclusive/],
@@ -412,7 +423,6 @@ describe('loadConfig: the Redis connection (REDIS_URL, REDIS_SENTINELS, REDIS_CL
     ['a list entry without a port', { REDIS_SENTINELS: 's1:26379,s2', REDIS_SENTINEL_NAME: 'm' }, /^Invalid configuration: REDIS_SENTINELS: REDIS_SENTINELS must be a comma list of host:port$/],
     ['a port out of range', { REDIS_SENTINELS: 's1:70000', REDIS_SENTINEL_NAME: 'm' }, /REDIS_SENTINELS: port 70000 of s1:70000 is not 1-65535/],
     ['a bad name', { REDIS_SENTINELS: 's1:1', REDIS_SENTINEL_NAME: 'my master' }, /^Invalid configuration: REDIS_SENTINEL_NAME: /],
-    ['Redis Cluster (not supported yet)', { REDIS_CLUSTER_NODES: 'c1:7000,c2:7001' }, /REDIS_CLUSTER_NODES: Redis Cluster is not supported yet/],
     ['a bad cluster list', { REDIS_CLUSTER_NODES: 'c1' }, /^Invalid configuration: REDIS_CLUSTER_NODES: /],
   ])('%s: one-line ConfigError', (_, env, message) => {
     const error = configError({ ...base, ...env });

@@ -96,12 +96,7 @@ function redisConnection(parsed: Environment): RedisConnection | undefined {
     const sentinels = hostPorts(parsed.REDIS_SENTINELS, 'REDIS_SENTINELS');
     return { mode: 'sentinel', sentinels, name: parsed.REDIS_SENTINEL_NAME, sentinelPassword: parsed.REDIS_SENTINEL_PASSWORD, password: parsed.REDIS_PASSWORD };
   }
-  if (parsed.REDIS_CLUSTER_NODES) {
-    hostPorts(parsed.REDIS_CLUSTER_NODES, 'REDIS_CLUSTER_NODES');
-    // src/redis/redis-clients.ts builds the Cluster client, but the presence directory's scripts
-    // touch keys of many slots in one call: they fail on a Cluster (docs/deployment.md).
-    throw new ConfigError('Invalid configuration: REDIS_CLUSTER_NODES: Redis Cluster is not supported yet; use REDIS_URL or REDIS_SENTINELS');
-  }
+  if (parsed.REDIS_CLUSTER_NODES) return { mode: 'cluster', nodes: hostPorts(parsed.REDIS_CLUSTER_NODES, 'REDIS_CLUSTER_NODES'), password: parsed.REDIS_PASSWORD };
   return undefined;
 }
 

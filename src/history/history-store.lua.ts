@@ -13,15 +13,19 @@ if not epoch then
 end
 `;
 
-/** ARGV: newEpoch, frameHead, sizePerRoom, ttlMs, nowMs, metaTtlMs, channel -> {offset, epoch, frame} */
-export const APPEND = `${ENSURE_META}
+/**
+ * ARGV: newEpoch, frameHead, sizePerRoom, ttlMs, nowMs, metaTtlMs, channel -> {offset, epoch, frame}.
+ * Publishes with `publish`: SPUBLISH on a Redis Cluster, where the channel carries the keys' hash
+ * tag (Redis 7 refuses a script's SPUBLISH to another slot than its keys'), else PUBLISH.
+ */
+export const append = (publish: 'PUBLISH' | 'SPUBLISH') => `${ENSURE_META}
 local offset = redis.call('HINCRBY', KEYS[1], 'offset', 1)
 local frame = ARGV[2] .. ',"offset":' .. string.format('%d', offset) .. ',"epoch":"' .. epoch .. '"}}'
 redis.call('RPUSH', KEYS[2], string.format('%d', tonumber(ARGV[5]) + tonumber(ARGV[4])) .. '|' .. frame)
 redis.call('LTRIM', KEYS[2], -tonumber(ARGV[3]), -1)
 redis.call('PEXPIRE', KEYS[2], ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ARGV[6])
-redis.call('PUBLISH', ARGV[7], string.format('%d', offset) .. '|' .. epoch .. '|' .. frame)
+redis.call('${publish}', ARGV[7], string.format('%d', offset) .. '|' .. epoch .. '|' .. frame)
 return {offset, epoch, frame}
 `;
 

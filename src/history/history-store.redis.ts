@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { Channel } from '../bus/bus-codec';
+import { ChannelNames, channelNames } from '../bus/bus-codec';
 import { HistoryPage, RoomMessageData, StreamPosition } from '../protocol';
 import type { StoreConnection } from '../redis/store-connection';
 import { HistoryLimits, NewRoomMessage, SharedHistoryStore, roomMessageData, StoredMessage } from './history-store';
-import { APPEND, PAGE, POSITION, SINCE } from './history-store.lua';
+import { append, PAGE, POSITION, SINCE } from './history-store.lua';
 
 /** Stream metadata (epoch and offset) outlives the messages, so an idle room keeps its position. */
 const META_TTL_FACTOR = 12;
@@ -14,12 +14,13 @@ const newEpoch = () => randomBytes(8).toString('base64url');
 type Entry = Buffer; // `<expiresAtMs>|<frame>`
 
 /**
- * Sentinel mode: a stream's epoch belongs to one primary. Replication is asynchronous, so a
- * promoted replica may lack a stream's newest entries and would hand their offsets out again to
- * other messages. Prefixed to the scripts: the meta records the primary that last used it (its
+ * Sentinel and Cluster modes: a stream's epoch belongs to one primary (on a Cluster, the primary
+ * of the room's slot). Replication is asynchronous, so a promoted replica may lack a stream's
+ * newest entries and would hand their offsets out again to other messages. Prefixed to the scripts: the meta records the primary that last used it (its
  * run_id, new at every restart, and replication id, new at every promotion); another primary gives
  * the stream a new epoch first (APPEND, POSITION, PAGE: ARGV[1] is a new epoch), and SINCE cannot
- * recover across it. docs/reliability.md, "Redis Sentinel failover".
+ * recover across it. docs/reliability.md, "Redis Sentinel failover" and "Redis Cluster failover"
+ * (a slot migrated to another primary also renews its rooms' epochs).
  */
 const PRIMARY = `local primary = string.match(redis.call('INFO', 'server'), 'run_id:(%x+)') .. string.match(redis.call('INFO', 'replication'), 'master_replid:(%x+)')
 local samePrimary = redis.call('HGET', KEYS[1], 'primary') == primary
@@ -40,20 +41,23 @@ const ON_NEW_PRIMARY_REFUSE = `${PRIMARY}if not samePrimary then return nil end
 export class RedisHistoryStore implements SharedHistoryStore {
   readonly sharedAcrossNodes = true;
   private readonly scripts: { APPEND: string; POSITION: string; SINCE: string; PAGE: string };
+  private readonly channels: ChannelNames;
 
   constructor(
     private readonly redis: StoreConnection,
     private readonly limits: HistoryLimits,
   ) {
-    const failover = redis.mode === 'sentinel';
+    // Only one Redis (REDIS_URL) never changes primary.
+    const failover = redis.mode !== 'single';
     const renew = failover ? ON_NEW_PRIMARY_RENEW : '';
-    this.scripts = { APPEND: renew + APPEND, POSITION: renew + POSITION, PAGE: renew + PAGE, SINCE: (failover ? ON_NEW_PRIMARY_REFUSE : '') + SINCE };
+    this.channels = channelNames(redis.mode);
+    this.scripts = { APPEND: renew + append(this.channels.sharded ? 'SPUBLISH' : 'PUBLISH'), POSITION: renew + POSITION, PAGE: renew + PAGE, SINCE: (failover ? ON_NEW_PRIMARY_REFUSE : '') + SINCE };
   }
 
   async append(room: string, message: NewRoomMessage): Promise<StoredMessage> {
     // The script completes the frame with the offset and epoch it assigns.
     const head = JSON.stringify({ type: 'message', data: message }).slice(0, -2);
-    const [offset, epoch, frame] = (await this.redis.command.eval(this.scripts.APPEND, 2, ...keys(room), newEpoch(), head, this.limits.sizePerRoom, this.limits.ttlMs, Date.now(), this.metaTtlMs, Channel.room(room))) as [number, string, string];
+    const [offset, epoch, frame] = (await this.redis.command.eval(this.scripts.APPEND, 2, ...keys(room), newEpoch(), head, this.limits.sizePerRoom, this.limits.ttlMs, Date.now(), this.metaTtlMs, this.channels.room(room))) as [number, string, string];
     return { data: roomMessageData(message, offset, epoch), frame: Buffer.from(frame) };
   }
 

@@ -11,7 +11,8 @@ describe('configFromOptions: the Redis options', () => {
 
   it('names the options in its errors, and takes redisClusterNodes as an array', () => {
     expect(() => configFromOptions({ ...base, redisSentinels: ['s1:26379'] })).toThrow('Invalid configuration: redisSentinelName is required with redisSentinels');
-    expect(() => configFromOptions({ ...base, redisClusterNodes: ['c1:7000'] })).toThrow('Invalid configuration: redisClusterNodes: Redis Cluster is not supported yet; use redisUrl or redisSentinels');
+    expect(configFromOptions({ ...base, redisClusterNodes: ['c1:7000', 'c2:7001'] }).redis).toEqual({ mode: 'cluster', nodes: [{ host: 'c1', port: 7000 }, { host: 'c2', port: 7001 }] });
+    expect(() => configFromOptions({ ...base, redisClusterNodes: ['c1'] })).toThrow(/^Invalid configuration: redisClusterNodes: /);
     expect(() => configFromOptions({ ...base, redisSentinels: 's1:26379' as never, redisSentinelName: 'main' })).toThrow('Invalid configuration: redisSentinels: must be an array of strings');
   });
 });

@@ -19,9 +19,12 @@ const onReadOnly = (err: Error) => err.message.startsWith('READONLY');
  *   both connections move to the promoted replica by themselves; until then commands fail at once
  *   (UNAVAILABLE), as during an outage. RedisHistoryStore gives every stream a new epoch on a new
  *   primary, which may lack the newest writes (replication is asynchronous);
- * - cluster: ioredis' Cluster client is built, but the stores cannot run on it yet (the presence
- *   directory's scripts touch keys of many slots in one call, and pub/sub is not sharded), so
- *   loadConfig refuses REDIS_CLUSTER_NODES at start (docs/deployment.md).
+ * - cluster: ioredis' Cluster client. Every store keeps each script in one slot (docs/scaling.md,
+ *   "Keys and hash slots"); the subscriber also keeps one connection per primary for sharded
+ *   pub/sub (SSUBSCRIBE, `shardedSubscribers`), besides the one for the shared classic channels.
+ *   A failover moves a slot to the promoted replica by itself (the slots are refreshed when a node
+ *   drops); until then that slot's commands fail at once (UNAVAILABLE), like RedisHistoryStore,
+ *   which checks for a new primary as in sentinel mode.
  */
 export class RedisClients {
   readonly mode: RedisConnection['mode'];
@@ -32,9 +35,9 @@ export class RedisClients {
   constructor(connection: RedisConnection | string) {
     const target: RedisConnection = typeof connection === 'string' ? { mode: 'single', url: connection } : connection;
     this.mode = target.mode;
-    this.command = connect(target, COMMON);
+    this.command = connect(target, COMMON, false);
     // The subscriber queues its (re)subscriptions while it connects.
-    this.subscriber = connect(target, { ...COMMON, enableOfflineQueue: true });
+    this.subscriber = connect(target, { ...COMMON, enableOfflineQueue: true }, true);
   }
 
   get ready(): boolean {
@@ -62,7 +65,7 @@ export class RedisClients {
   }
 }
 
-function connect(target: RedisConnection, options: RedisOptions): Redis {
+function connect(target: RedisConnection, options: RedisOptions, subscriber: boolean): Redis {
   switch (target.mode) {
     case 'single':
       return new Redis(target.url, options);
@@ -78,8 +81,16 @@ function connect(target: RedisConnection, options: RedisOptions): Redis {
         failoverDetector: true,
       });
     case 'cluster':
-      // Typed as Redis for the stores, which never run on it (see the class comment): a Cluster
-      // shares the commands they use, but not every signature.
-      return new Cluster(target.nodes, { enableOfflineQueue: options.enableOfflineQueue, redisOptions: { ...options, password: target.password } }) as unknown as Redis;
+      // Typed as Redis for the bus (StoreConnection takes either): a Cluster shares the commands
+      // and events it uses, but not every signature. The Cluster fails commands at once when it
+      // cannot place them (enableOfflineQueue false); its node connections keep ioredis' own
+      // options: they queue while they connect, and a node that drops is not reconnected but
+      // dropped, which refreshes the slots (our retryStrategy would keep a dead primary's slots).
+      // Sharded subscribers (one connection per primary) only on the subscriber.
+      return new Cluster(target.nodes, {
+        enableOfflineQueue: options.enableOfflineQueue,
+        shardedSubscribers: subscriber,
+        redisOptions: { password: target.password },
+      }) as unknown as Redis;
   }
 }

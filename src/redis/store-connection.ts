@@ -8,7 +8,7 @@ import type { RedisConnection } from '../config';
  */
 export interface StoreConnection {
   readonly command: Redis | Cluster;
-  /** How the node reaches Redis: a sentinel-mode history store checks for failovers (docs/reliability.md). */
+  /** How the node reaches Redis: on Sentinel and Cluster the history store checks for failovers, on Cluster it publishes sharded (docs/reliability.md). */
   readonly mode: RedisConnection['mode'];
   /** Resolves once commands can be sent, or after `timeoutMs`. */
   whenReady(timeoutMs: number): Promise<void>;

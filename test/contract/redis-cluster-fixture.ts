@@ -1,48 +1,52 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { Cluster, Redis } from 'ioredis';
+import { Cluster } from 'ioredis';
+import { RedisClients } from '../../src/redis/redis-clients';
 import type { StoreConnection } from '../../src/redis/store-connection';
-import { RedisServer, startRedis } from '../support/redis-server';
-import { waitFor, waitForAsync } from '../support/wait-for';
-
-const PRIMARIES = 3;
+import { RedisClusterSetup, startRedisCluster } from '../support/redis-cluster';
+import { waitFor } from '../support/wait-for';
 
 /**
- * A real 3-primary Redis Cluster per spec file (Debian's redis-server with cluster-enabled on
- * free loopback ports, joined by `redis-cli --cluster create`; started in beforeAll, stopped in
- * afterAll), and the store connections a test opens on it through an ioredis Cluster client,
- * closed after each test. Every slot is served, so a script or transaction whose keys are not in
+ * A real 3-primary Redis Cluster per spec file (test/support/redis-cluster.ts, no replicas;
+ * started in beforeAll, stopped in afterAll), and the connections a test opens on it (a store's
+ * ioredis Cluster client, or a node's RedisClients), closed after each test. Every slot is served, so a script or transaction whose keys are not in
  * one slot fails with CROSSSLOT, as in production. Tests share the cluster: each uses fresh keys.
  */
 export function redisClusterFixture(): {
   /** A new ioredis Cluster client as the stores take it, once the cluster is ready for it. */
   connect(): Promise<StoreConnection & { command: Cluster }>;
+  /** A node's connections as the application opens them on REDIS_CLUSTER_NODES, once ready. */
+  clients(): Promise<RedisClients>;
+  /** The cluster's servers (which primary serves what). */
+  setup(): RedisClusterSetup;
 } {
-  const servers: RedisServer[] = [];
-  const open: Cluster[] = [];
+  let cluster: RedisClusterSetup | undefined;
+  const open: { quit(): Promise<unknown> }[] = [];
   beforeAll(async () => {
-    for (let i = 0; i < PRIMARIES; i++) servers.push(await startRedis(['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '5000']));
-    await promisify(execFile)('redis-cli', ['--cluster', 'create', ...servers.map((s) => `127.0.0.1:${s.port}`), '--cluster-replicas', '0', '--cluster-yes']);
-    const probes = servers.map((s) => new Redis(s.port, '127.0.0.1', { lazyConnect: true }));
-    try {
-      await waitForAsync(async () => (await Promise.all(probes.map((p) => p.cluster('INFO')))).every((info) => info.includes('cluster_state:ok')), 15_000, 100);
-    } finally {
-      probes.forEach((p) => p.disconnect());
-    }
+    cluster = await startRedisCluster({ primaries: 3, replicas: 0, nodeTimeoutMs: 5000 });
   }, 30_000);
   afterEach(async () => {
     await Promise.allSettled(open.splice(0).map((c) => c.quit()));
   });
   afterAll(async () => {
-    await Promise.all(servers.splice(0).map((s) => s.stop()));
+    await cluster?.stop();
+    cluster = undefined;
   });
+  const started = () => {
+    if (!cluster) throw new Error('cluster not started (call redisClusterFixture() at the top of a spec file)');
+    return cluster;
+  };
   return {
+    setup: started,
     connect: async () => {
-      if (servers.length === 0) throw new Error('cluster not started (call redisClusterFixture() at the top of a spec file)');
-      const command = new Cluster([{ host: '127.0.0.1', port: servers[0].port }], { enableOfflineQueue: false, redisOptions: { maxRetriesPerRequest: 1 } });
+      const command = new Cluster([{ host: '127.0.0.1', port: started().servers[0].port }], { enableOfflineQueue: false, redisOptions: { maxRetriesPerRequest: 1 } });
       open.push(command);
       await waitFor(() => command.status === 'ready', 10_000);
       return { command, mode: 'cluster', whenReady: (timeoutMs) => waitFor(() => command.status === 'ready', timeoutMs).catch(() => undefined) };
+    },
+    clients: async () => {
+      const clients = new RedisClients({ mode: 'cluster', nodes: [{ host: '127.0.0.1', port: started().servers[0].port }] });
+      open.push({ quit: () => clients.close() });
+      await waitFor(() => clients.ready, 10_000);
+      return clients;
     },
   };
 }
