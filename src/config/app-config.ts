@@ -39,6 +39,8 @@ export interface AppConfig {
   presenceEventsMaxMembers: number;
   shutdownTimeoutMs: number;
   history: { sizePerRoom: number; ttlMs: number; maxBytes: number };
+  /** Per-user streams of direct messages: `sizePerRoom` is per user; the in-memory store caps its total at HISTORY_MAX_BYTES too. */
+  userHistory: { sizePerRoom: number; ttlMs: number; maxBytes: number };
   logLevel: string;
   /** json: one JSON object per line (production); pretty: readable lines, through pino-pretty. */
   logFormat: LogFormat;

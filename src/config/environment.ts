@@ -101,6 +101,13 @@ export class Environment {
   @IsInt() @Min(64 * 1024)
   HISTORY_MAX_BYTES: number = 64 * 1024 * 1024;
 
+  /** Per-user streams of direct messages (docs/protocol.md, section 12): messages kept per user. */
+  @IsInt() @Min(0) @Max(100_000)
+  USER_HISTORY_SIZE: number = 100;
+
+  @IsInt() @Min(1000)
+  USER_HISTORY_TTL_MS: number = 300_000;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
 

@@ -183,6 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     presenceEventsMaxMembers: parsed.PRESENCE_EVENTS_MAX_MEMBERS,
     shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
     history: { sizePerRoom: parsed.HISTORY_SIZE, ttlMs: parsed.HISTORY_TTL_MS, maxBytes: parsed.HISTORY_MAX_BYTES },
+    userHistory: { sizePerRoom: parsed.USER_HISTORY_SIZE, ttlMs: parsed.USER_HISTORY_TTL_MS, maxBytes: parsed.HISTORY_MAX_BYTES },
     logLevel: parsed.LOG_LEVEL,
     logFormat: logFormat(parsed.LOG_FORMAT, parsed.NODE_ENV === 'development'),
     trustProxy: parsed.TRUST_PROXY,

@@ -1,41 +1,43 @@
 import { randomBytes } from 'node:crypto';
-import { encodeFrame, HistoryPage, ServerMessageType, StreamPosition } from '../protocol';
-import { LocalHistoryLimits, LocalHistoryStore, NewRoomMessage, roomMessageData, StoredMessage } from './history-store';
+import { encodeFrame, HistoryPage, RoomMessageData, StreamPosition } from '../protocol';
+import { LocalHistoryLimits, LocalHistoryStore, LocalStreams, NewRoomMessage, ROOM_STREAMS, Stored, StreamKind, StreamPage } from './history-store';
 
 /** Bookkeeping bytes charged per stream, so that empty streams count against the cap too. */
 const STREAM_OVERHEAD_BYTES = 256;
 
-interface Entry extends StoredMessage {
+interface Entry<D extends StreamPosition> extends Stored<D> {
   expiresAt: number;
 }
 
-class Stream {
+class Stream<D extends StreamPosition> {
   readonly epoch = randomBytes(8).toString('base64url');
   offset = 0;
   /** Ascending by offset; contiguous up to `offset`. */
-  readonly entries: Entry[] = [];
+  readonly entries: Entry<D>[] = [];
   bytes = STREAM_OVERHEAD_BYTES;
 }
 
 /**
- * The embedded HistoryStore: streams in a Map kept in least-recently-published order, so the
- * byte cap evicts from its front. Everything is lost on restart, and the new streams get new
- * epochs, so clients are told `recovered: false` instead of missing messages silently.
+ * The embedded stores of one key space (StreamKind: rooms, users): streams in a Map kept in
+ * least-recently-published order, so the byte cap evicts from its front. Everything is lost on
+ * restart, and the new streams get new epochs, so clients are told `recovered: false` instead of
+ * missing messages silently.
  */
-export class InMemoryHistoryStore implements LocalHistoryStore {
+export class InMemoryStreamStore<N, D extends StreamPosition> implements LocalStreams<N, D> {
   readonly sharedAcrossNodes = false;
-  private readonly streams = new Map<string, Stream>();
+  private readonly streams = new Map<string, Stream<D>>();
   private totalBytes = 0;
 
   constructor(
+    private readonly kind: StreamKind<N, D>,
     private readonly limits: LocalHistoryLimits,
     private readonly now: () => number = Date.now,
   ) {}
 
-  async append(room: string, message: NewRoomMessage): Promise<StoredMessage> {
+  async append(room: string, message: N): Promise<Stored<D>> {
     const stream = this.touch(room);
-    const data = roomMessageData(message, stream.offset + 1, stream.epoch);
-    const frame = encodeFrame({ type: ServerMessageType.Message, data });
+    const data = this.kind.data(message, stream.offset + 1, stream.epoch);
+    const frame = encodeFrame({ type: this.kind.frameType, data });
     stream.offset = data.offset;
     stream.entries.push({ data, frame, expiresAt: this.now() + this.limits.ttlMs });
     this.resize(stream, frame.length);
@@ -49,7 +51,7 @@ export class InMemoryHistoryStore implements LocalHistoryStore {
     return { offset: stream.offset, epoch: stream.epoch };
   }
 
-  async since(room: string, since: StreamPosition): Promise<StoredMessage[] | null> {
+  async since(room: string, since: StreamPosition): Promise<Stored<D>[] | null> {
     const stream = this.streams.get(room);
     if (!stream || stream.epoch !== since.epoch || since.offset > stream.offset) return null;
     this.expire(stream);
@@ -60,12 +62,12 @@ export class InMemoryHistoryStore implements LocalHistoryStore {
     return stream.entries.slice(stream.entries.length - missed);
   }
 
-  async page(room: string, limit: number, before?: number): Promise<HistoryPage> {
+  async page(room: string, limit: number, before?: number): Promise<StreamPage<D>> {
     const stream = this.streamOf(room);
     this.expire(stream);
     const older = before === undefined ? stream.entries : stream.entries.filter((e) => e.data.offset < before);
     const messages = older.slice(Math.max(0, older.length - limit)).map((e) => e.data);
-    return { room, offset: stream.offset, epoch: stream.epoch, messages };
+    return { offset: stream.offset, epoch: stream.epoch, messages };
   }
 
   expireAll(): void {
@@ -80,10 +82,10 @@ export class InMemoryHistoryStore implements LocalHistoryStore {
     return this.streams.size;
   }
 
-  private streamOf(room: string): Stream {
+  private streamOf(room: string): Stream<D> {
     let stream = this.streams.get(room);
     if (!stream) {
-      stream = new Stream();
+      stream = new Stream<D>();
       this.streams.set(room, stream);
       this.totalBytes += stream.bytes;
       this.enforceCap();
@@ -92,21 +94,21 @@ export class InMemoryHistoryStore implements LocalHistoryStore {
   }
 
   /** Moves the room to the most-recently-published end of the Map. */
-  private touch(room: string): Stream {
+  private touch(room: string): Stream<D> {
     const stream = this.streamOf(room);
     this.streams.delete(room);
     this.streams.set(room, stream);
     return stream;
   }
 
-  private expire(stream: Stream): void {
+  private expire(stream: Stream<D>): void {
     const now = this.now();
     while (stream.entries.length > 0 && stream.entries[0].expiresAt <= now) {
       this.resize(stream, -stream.entries.shift()!.frame.length);
     }
   }
 
-  private resize(stream: Stream, delta: number): void {
+  private resize(stream: Stream<D>, delta: number): void {
     stream.bytes += delta;
     this.totalBytes += delta;
   }
@@ -117,5 +119,17 @@ export class InMemoryHistoryStore implements LocalHistoryStore {
       this.streams.delete(room);
       this.totalBytes -= stream.bytes;
     }
+  }
+}
+
+/** The embedded HistoryStore: the room key space. */
+export class InMemoryHistoryStore extends InMemoryStreamStore<NewRoomMessage, RoomMessageData> implements LocalHistoryStore {
+  constructor(limits: LocalHistoryLimits, now: () => number = Date.now) {
+    super(ROOM_STREAMS, limits, now);
+  }
+
+  override async page(room: string, limit: number, before?: number): Promise<HistoryPage> {
+    const { offset, epoch, messages } = await super.page(room, limit, before);
+    return { room, offset, epoch, messages };
   }
 }

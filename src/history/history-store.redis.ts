@@ -2,13 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { ChannelNames, channelNames } from '../bus/bus-codec';
 import { HistoryPage, RoomMessageData, StreamPosition } from '../protocol';
 import type { StoreConnection } from '../redis/store-connection';
-import { HistoryLimits, NewRoomMessage, SharedHistoryStore, roomMessageData, StoredMessage } from './history-store';
+import { HistoryLimits, NewRoomMessage, ROOM_STREAMS, SharedHistoryStore, SharedStreams, Stored, StreamKind, StreamPage } from './history-store';
 import { append, PAGE, POSITION, SINCE } from './history-store.lua';
 
 /** Stream metadata (epoch and offset) outlives the messages, so an idle room keeps its position. */
 const META_TTL_FACTOR = 12;
 
-const keys = (room: string) => [`rg:h:{${room}}:meta`, `rg:h:{${room}}:log`];
 const newEpoch = () => randomBytes(8).toString('base64url');
 
 type Entry = Buffer; // `<expiresAtMs>|<frame>`
@@ -34,11 +33,12 @@ const ON_NEW_PRIMARY_REFUSE = `${PRIMARY}if not samePrimary then return nil end
 `;
 
 /**
- * HistoryStore on Redis. One Lua script per operation, so offset assignment, storage and
- * publication happen atomically per room: all nodes see a room's messages in offset order. If
- * Redis loses a stream (restart without persistence), the next use creates a new epoch.
+ * The streams of one key space (StreamKind: rooms, users) on Redis. One Lua script per operation,
+ * so offset assignment, storage and publication happen atomically per stream: all nodes see a
+ * stream's messages in offset order. If Redis loses a stream (restart without persistence), the
+ * next use creates a new epoch.
  */
-export class RedisHistoryStore implements SharedHistoryStore {
+export class RedisStreamStore<N, D extends StreamPosition> implements SharedStreams<N, D> {
   readonly sharedAcrossNodes = true;
   private readonly scripts: { APPEND: string; POSITION: string; SINCE: string; PAGE: string };
   private readonly channels: ChannelNames;
@@ -46,6 +46,7 @@ export class RedisHistoryStore implements SharedHistoryStore {
   constructor(
     private readonly redis: StoreConnection,
     private readonly limits: HistoryLimits,
+    private readonly kind: StreamKind<N, D>,
   ) {
     // Only one Redis (REDIS_URL) never changes primary.
     const failover = redis.mode !== 'single';
@@ -54,28 +55,28 @@ export class RedisHistoryStore implements SharedHistoryStore {
     this.scripts = { APPEND: renew + append(this.channels.sharded ? 'SPUBLISH' : 'PUBLISH'), POSITION: renew + POSITION, PAGE: renew + PAGE, SINCE: (failover ? ON_NEW_PRIMARY_REFUSE : '') + SINCE };
   }
 
-  async append(room: string, message: NewRoomMessage): Promise<StoredMessage> {
+  async append(room: string, message: N): Promise<Stored<D>> {
     // The script completes the frame with the offset and epoch it assigns.
-    const head = JSON.stringify({ type: 'message', data: message }).slice(0, -2);
-    const [offset, epoch, frame] = (await this.redis.command.eval(this.scripts.APPEND, 2, ...keys(room), newEpoch(), head, this.limits.sizePerRoom, this.limits.ttlMs, Date.now(), this.metaTtlMs, this.channels.room(room))) as [number, string, string];
-    return { data: roomMessageData(message, offset, epoch), frame: Buffer.from(frame) };
+    const head = JSON.stringify({ type: this.kind.frameType, data: message }).slice(0, -2);
+    const [offset, epoch, frame] = (await this.redis.command.eval(this.scripts.APPEND, 2, ...this.kind.redisKeys(room), newEpoch(), head, this.limits.sizePerRoom, this.limits.ttlMs, Date.now(), this.metaTtlMs, this.kind.channel(this.channels, room))) as [number, string, string];
+    return { data: this.kind.data(message, offset, epoch), frame: Buffer.from(frame) };
   }
 
   async position(room: string): Promise<StreamPosition> {
-    const [offset, epoch] = (await this.redis.command.eval(this.scripts.POSITION, 2, ...keys(room), newEpoch(), this.metaTtlMs)) as [number, string];
+    const [offset, epoch] = (await this.redis.command.eval(this.scripts.POSITION, 2, ...this.kind.redisKeys(room), newEpoch(), this.metaTtlMs)) as [number, string];
     return { offset, epoch };
   }
 
-  async since(room: string, since: StreamPosition): Promise<StoredMessage[] | null> {
-    const entries = (await this.redis.command.callBuffer('EVAL', this.scripts.SINCE, 2, ...keys(room), since.epoch, since.offset, Date.now())) as Entry[] | null;
-    return entries === null ? null : entries.map(toStored);
+  async since(room: string, since: StreamPosition): Promise<Stored<D>[] | null> {
+    const entries = (await this.redis.command.callBuffer('EVAL', this.scripts.SINCE, 2, ...this.kind.redisKeys(room), since.epoch, since.offset, Date.now())) as Entry[] | null;
+    return entries === null ? null : entries.map((e) => toStored<D>(e));
   }
 
-  async page(room: string, limit: number, before?: number): Promise<HistoryPage> {
-    const [offset, epoch, entries] = (await this.redis.command.eval(this.scripts.PAGE, 2, ...keys(room), newEpoch(), this.metaTtlMs, Date.now())) as [number, string, string[]];
-    const all = entries.map((e) => toStored(Buffer.from(e)).data);
+  async page(room: string, limit: number, before?: number): Promise<StreamPage<D>> {
+    const [offset, epoch, entries] = (await this.redis.command.eval(this.scripts.PAGE, 2, ...this.kind.redisKeys(room), newEpoch(), this.metaTtlMs, Date.now())) as [number, string, string[]];
+    const all = entries.map((e) => toStored<D>(Buffer.from(e)).data);
     const older = before === undefined ? all : all.filter((m) => m.offset < before);
-    return { room, offset, epoch, messages: older.slice(Math.max(0, older.length - limit)) };
+    return { offset, epoch, messages: older.slice(Math.max(0, older.length - limit)) };
   }
 
   private get metaTtlMs(): number {
@@ -83,7 +84,19 @@ export class RedisHistoryStore implements SharedHistoryStore {
   }
 }
 
-function toStored(entry: Entry): StoredMessage {
+/** HistoryStore on Redis: the room key space. */
+export class RedisHistoryStore extends RedisStreamStore<NewRoomMessage, RoomMessageData> implements SharedHistoryStore {
+  constructor(redis: StoreConnection, limits: HistoryLimits) {
+    super(redis, limits, ROOM_STREAMS);
+  }
+
+  override async page(room: string, limit: number, before?: number): Promise<HistoryPage> {
+    const { offset, epoch, messages } = await super.page(room, limit, before);
+    return { room, offset, epoch, messages };
+  }
+}
+
+function toStored<D extends StreamPosition>(entry: Entry): Stored<D> {
   const frame = entry.subarray(entry.indexOf(0x7c) + 1);
-  return { data: (JSON.parse(frame.toString()) as { data: RoomMessageData }).data, frame };
+  return { data: (JSON.parse(frame.toString()) as { data: D }).data, frame };
 }

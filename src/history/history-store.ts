@@ -1,9 +1,33 @@
+import type { ChannelNames } from '../bus/bus-codec';
 import { HistoryPage, RoomMessageData, StreamPosition } from '../protocol';
 
-/** A room message as stored: its data and its `message` frame, encoded once. */
-export interface StoredMessage {
-  data: RoomMessageData;
+/** A message as stored in a stream: its data (with its position) and its frame, encoded once. */
+export interface Stored<D extends StreamPosition> {
+  data: D;
   frame: Buffer;
+}
+
+/** A room message as stored: its data and its `message` frame. */
+export type StoredMessage = Stored<RoomMessageData>;
+
+/** A page of a stream: its position and messages in ascending offset order. */
+export interface StreamPage<D extends StreamPosition> extends StreamPosition {
+  messages: D[];
+}
+
+/**
+ * What differs between two key spaces of streams (rooms, users: src/history/user-streams.ts); the
+ * stores themselves are the same code. `N` is a new message, `D` its stored data.
+ */
+export interface StreamKind<N, D extends StreamPosition> {
+  /** The `type` of a stored message's frame. */
+  readonly frameType: string;
+  /** The stored data at its position: `message` followed by `offset` and `epoch`, in the frame's key order. */
+  data(message: N, offset: number, epoch: string): D;
+  /** Redis: the stream's meta hash and log list, in one hash slot. */
+  redisKeys(key: string): [string, string];
+  /** Redis: the channel the append script publishes to, in the keys' slot on a Cluster. */
+  channel(names: ChannelNames, key: string): string;
 }
 
 export type NewRoomMessage = Omit<RoomMessageData, 'offset' | 'epoch'>;
@@ -31,15 +55,23 @@ export function roomMessageData(message: NewRoomMessage, offset: number, epoch: 
  * - A room keeps at most `sizePerRoom` messages, none longer than `ttlMs` after its append.
  * What bounds the total differs by driver: see LocalHistoryStore and SharedHistoryStore.
  */
-interface MessageStreams {
-  append(room: string, message: NewRoomMessage): Promise<StoredMessage>;
-  /** The current position; a room never seen gets a new stream at offset 0. */
-  position(room: string): Promise<StreamPosition>;
+export interface MessageStreams<N = NewRoomMessage, D extends StreamPosition = RoomMessageData> {
+  append(key: string, message: N): Promise<Stored<D>>;
+  /** The current position; a stream never seen gets a new stream at offset 0. */
+  position(key: string): Promise<StreamPosition>;
   /** Every message after `since`, or null when the stream cannot prove it has them all. */
-  since(room: string, since: StreamPosition): Promise<StoredMessage[] | null>;
+  since(key: string, since: StreamPosition): Promise<Stored<D>[] | null>;
   /** Up to `limit` of the newest messages with offset < `before` (all when absent), ascending. */
-  page(room: string, limit: number, before?: number): Promise<HistoryPage>;
+  page(key: string, limit: number, before?: number): Promise<StreamPage<D>>;
 }
+
+/** The room key space: `message` frames, keys `rg:h:{<room>}:*`, published on the room's channel. */
+export const ROOM_STREAMS: StreamKind<NewRoomMessage, RoomMessageData> = {
+  frameType: 'message',
+  data: roomMessageData,
+  redisKeys: (room) => [`rg:h:{${room}}:meta`, `rg:h:{${room}}:log`],
+  channel: (names, room) => names.room(room),
+};
 
 /**
  * The streams in this process's memory (one node). All of them hold at most `maxBytes` (the frames
@@ -48,11 +80,16 @@ interface MessageStreams {
  * An idle stream is never read, so its expired messages stay until expireAll(), which HistoryModule
  * calls periodically; `bytes` and `streamCount` are this process's memory, for /metrics.
  */
-export interface LocalHistoryStore extends MessageStreams {
+export interface LocalStreams<N = NewRoomMessage, D extends StreamPosition = RoomMessageData> extends MessageStreams<N, D> {
   readonly sharedAcrossNodes: false;
   readonly bytes: number;
   readonly streamCount: number;
   expireAll(): void;
+}
+
+/** Rooms: HistoryStore's page names its room. */
+export interface LocalHistoryStore extends LocalStreams {
+  page(room: string, limit: number, before?: number): Promise<HistoryPage>;
 }
 
 /**
@@ -61,8 +98,12 @@ export interface LocalHistoryStore extends MessageStreams {
  * would be one key that all appends touch, across cluster slots. Every key it writes has a TTL,
  * so Redis's maxmemory with a volatile-* policy bounds it; an evicted stream gets a new epoch.
  */
-export interface SharedHistoryStore extends MessageStreams {
+export interface SharedStreams<N = NewRoomMessage, D extends StreamPosition = RoomMessageData> extends MessageStreams<N, D> {
   readonly sharedAcrossNodes: true;
+}
+
+export interface SharedHistoryStore extends SharedStreams {
+  page(room: string, limit: number, before?: number): Promise<HistoryPage>;
 }
 
 export type HistoryStore = LocalHistoryStore | SharedHistoryStore;
@@ -70,7 +111,7 @@ export type HistoryStore = LocalHistoryStore | SharedHistoryStore;
 export const HISTORY_STORE = Symbol('HISTORY_STORE');
 
 export interface HistoryLimits {
-  /** Messages kept per room. */
+  /** Messages kept per stream (room or user). */
   sizePerRoom: number;
   /** How long a message is kept after it was published. */
   ttlMs: number;

@@ -2,17 +2,24 @@ import { Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/commo
 import { APP_CONFIG, AppConfig } from '../config';
 import { storeProvider } from '../redis/store-provider';
 import { HISTORY_STORE, HistoryStore } from './history-store';
-import { InMemoryHistoryStore } from './history-store.memory';
-import { RedisHistoryStore } from './history-store.redis';
+import { InMemoryHistoryStore, InMemoryStreamStore } from './history-store.memory';
+import { RedisHistoryStore, RedisStreamStore } from './history-store.redis';
+import { USER_STREAM_STORE, USER_STREAMS, UserStreamStore } from './user-streams';
 
 /** Expired messages are dropped on access too; this sweep returns the memory of idle rooms. */
 @Injectable()
 class HistorySweeper implements OnApplicationShutdown {
   private readonly timer?: NodeJS.Timeout;
 
-  constructor(@Inject(HISTORY_STORE) store: HistoryStore, @Inject(APP_CONFIG) config: AppConfig) {
-    if (store.sharedAcrossNodes) return;
-    this.timer = setInterval(() => store.expireAll(), Math.min(config.history.ttlMs, 60_000));
+  constructor(@Inject(HISTORY_STORE) store: HistoryStore, @Inject(USER_STREAM_STORE) users: UserStreamStore, @Inject(APP_CONFIG) config: AppConfig) {
+    if (store.sharedAcrossNodes || users.sharedAcrossNodes) return;
+    this.timer = setInterval(
+      () => {
+        store.expireAll();
+        users.expireAll();
+      },
+      Math.min(config.history.ttlMs, config.userHistory.ttlMs, 60_000),
+    );
     this.timer.unref();
   }
 
@@ -21,7 +28,10 @@ class HistorySweeper implements OnApplicationShutdown {
   }
 }
 
-/** Provides the HistoryStore (token HISTORY_STORE): on Redis in cluster mode, else in memory. */
+/**
+ * Provides the HistoryStore (token HISTORY_STORE) and the per-user streams (USER_STREAM_STORE, the
+ * same stores over the user key space): on Redis in cluster mode, else in memory.
+ */
 @Module({
   providers: [
     storeProvider<HistoryStore, [AppConfig]>(HISTORY_STORE, {
@@ -29,8 +39,13 @@ class HistorySweeper implements OnApplicationShutdown {
       memory: (config) => new InMemoryHistoryStore(config.history),
       redis: (redis, config) => new RedisHistoryStore(redis, config.history),
     }),
+    storeProvider<UserStreamStore, [AppConfig]>(USER_STREAM_STORE, {
+      inject: [APP_CONFIG],
+      memory: (config) => new InMemoryStreamStore(USER_STREAMS, config.userHistory),
+      redis: (redis, config) => new RedisStreamStore(redis, config.userHistory, USER_STREAMS),
+    }),
     HistorySweeper,
   ],
-  exports: [HISTORY_STORE],
+  exports: [HISTORY_STORE, USER_STREAM_STORE],
 })
 export class HistoryModule {}

@@ -1,23 +1,69 @@
-import { HistoryLimits, HistoryStore, NewRoomMessage } from '../../src/history/history-store';
+import { HistoryLimits, HistoryStore, LocalStreams, NewRoomMessage, SharedStreams } from '../../src/history/history-store';
+import { NewDirectMessage, UserStreamStore } from '../../src/history/user-streams';
+import { DirectMessageData, RoomMessageData, StreamPosition } from '../../src/protocol';
 
-export interface StoreUnderTest {
-  store: HistoryStore;
+type Streams<N, D extends StreamPosition> = LocalStreams<N, D> | SharedStreams<N, D>;
+
+export interface StoreUnderTest<S = HistoryStore> {
+  store: S;
   close(): Promise<void>;
 }
 
-export type StoreFactory = (limits: HistoryLimits) => Promise<StoreUnderTest>;
+export type StoreFactory<S = HistoryStore> = (limits: HistoryLimits) => Promise<StoreUnderTest<S>>;
+
+/** What the contract needs to know of a key space (rooms, users): how to name a stream and write to it. */
+interface KeySpace<N> {
+  label: string;
+  frameType: string;
+  /** The stored data's keys, in the frame's order. */
+  dataKeys: string[];
+  freshKey(): string;
+  message(key: string, body: unknown): N;
+  /** What a stored message's data and a page say of their stream's key. */
+  keyFields(key: string): { data: object; page: object };
+}
 
 const LIMITS: HistoryLimits = { sizePerRoom: 10, ttlMs: 60_000 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-let rooms = 0;
-/** A room name no other test (or earlier run against a shared server) has used. */
-const freshRoom = () => `contract:${process.pid}-${Date.now()}-${++rooms}`;
-const message = (room: string, body: unknown): NewRoomMessage => ({ room, messageId: `m-${Math.random()}`, from: 'alice', body, ts: Date.now() });
+let keys = 0;
+/** A key no other test (or earlier run against a shared server) has used. */
+const freshKey = () => `contract:${process.pid}-${Date.now()}-${++keys}`;
+
+const ROOMS: KeySpace<NewRoomMessage> = {
+  label: 'HistoryStore',
+  frameType: 'message',
+  dataKeys: ['room', 'messageId', 'from', 'body', 'ts', 'offset', 'epoch'],
+  freshKey,
+  message: (room, body) => ({ room, messageId: `m-${Math.random()}`, from: 'alice', body, ts: Date.now() }),
+  keyFields: (room) => ({ data: { room }, page: { room } }),
+};
+
+/** User ids may hold anything, braces too: the keys must stay in the user's slot. */
+const USERS: KeySpace<NewDirectMessage> = {
+  label: 'HistoryStore (user streams)',
+  frameType: 'direct',
+  dataKeys: ['from', 'body', 'messageId', 'ts', 'offset', 'epoch'],
+  freshKey: () => `${freshKey()}:user{x}`,
+  message: (_userId, body) => ({ from: 'alice', body, messageId: `m-${Math.random()}`, ts: Date.now() }),
+  keyFields: () => ({ data: {}, page: {} }),
+};
 
 /** The HistoryStore contract: every implementation must pass it (see history-store.ts). */
 export function describeHistoryStoreContract(name: string, factory: StoreFactory): void {
-  describe(`HistoryStore contract: ${name}`, () => {
-    const opened: StoreUnderTest[] = [];
+  describeStreamsContract<NewRoomMessage, RoomMessageData>(ROOMS, name, factory);
+}
+
+/** The same contract for the per-user streams (src/history/user-streams.ts). */
+export function describeUserStreamsContract(name: string, factory: StoreFactory<UserStreamStore>): void {
+  describeStreamsContract<NewDirectMessage, DirectMessageData>(USERS, name, factory);
+}
+
+function describeStreamsContract<N, D extends StreamPosition & { body: unknown }>(space: KeySpace<N>, name: string, factory: StoreFactory<Streams<N, D>>): void {
+  const freshRoom = space.freshKey;
+  const message = space.message;
+  type Store = Streams<N, D>;
+  describe(`${space.label} contract: ${name}`, () => {
+    const opened: StoreUnderTest<Store>[] = [];
     const open = async (limits: Partial<HistoryLimits> = {}) => {
       const opened1 = await factory({ ...LIMITS, ...limits });
       opened.push(opened1);
@@ -27,7 +73,7 @@ export function describeHistoryStoreContract(name: string, factory: StoreFactory
       await Promise.all(opened.splice(0).map((s) => s.close()));
     });
 
-    const appendAll = async (store: HistoryStore, room: string, bodies: unknown[]) => {
+    const appendAll = async (store: Store, room: string, bodies: unknown[]) => {
       const stored = [];
       for (const body of bodies) stored.push(await store.append(room, message(room, body)));
       return stored;
@@ -44,20 +90,20 @@ export function describeHistoryStoreContract(name: string, factory: StoreFactory
       expect(await store.position(a)).toEqual({ offset: 3, epoch: inA[0].data.epoch });
     });
 
-    it('encodes each stored message as its `message` frame', async () => {
+    it('encodes each stored message as its frame (`message` for rooms, `direct` for users)', async () => {
       const store = await open();
       const room = freshRoom();
       const { data, frame } = await store.append(room, message(room, { text: 'hi', n: [1, null] }));
-      expect(JSON.parse(frame.toString())).toEqual({ type: 'message', data });
-      expect(data).toMatchObject({ room, from: 'alice', body: { text: 'hi', n: [1, null] }, offset: 1 });
+      expect(JSON.parse(frame.toString())).toEqual({ type: space.frameType, data });
+      expect(data).toMatchObject({ ...space.keyFields(room).data, from: 'alice', body: { text: 'hi', n: [1, null] }, offset: 1 });
     });
 
     it('stores exactly the message fields and the position, in the frame\'s key order', async () => {
       const store = await open();
       const room = freshRoom();
       const { data, frame } = await store.append(room, message(room, { constructor: 'Bob' }));
-      expect(Object.keys(data)).toEqual(['room', 'messageId', 'from', 'body', 'ts', 'offset', 'epoch']);
-      expect(frame.toString()).toBe(JSON.stringify({ type: 'message', data }));
+      expect(Object.keys(data)).toEqual(space.dataKeys);
+      expect(frame.toString()).toBe(JSON.stringify({ type: space.frameType, data }));
     });
 
     it('gives concurrent appends unique, contiguous offsets', async () => {
@@ -132,7 +178,7 @@ export function describeHistoryStoreContract(name: string, factory: StoreFactory
       await appendAll(store, room, Array.from({ length: 25 }, (_, i) => i + 1));
       const last = await store.page(room, 10);
       expect(last.messages.map((m) => m.offset)).toEqual([16, 17, 18, 19, 20, 21, 22, 23, 24, 25]);
-      expect(last).toMatchObject({ room, offset: 25 });
+      expect(last).toMatchObject({ ...space.keyFields(room).page, offset: 25 });
       const previous = await store.page(room, 10, last.messages[0].offset);
       expect(previous.messages.map((m) => m.offset)).toEqual([6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
       const first = await store.page(room, 10, previous.messages[0].offset);

@@ -1,7 +1,9 @@
-import { InMemoryHistoryStore } from '../../src/history/history-store.memory';
-import { describeHistoryStoreContract } from './history-store.contract';
+import { InMemoryHistoryStore, InMemoryStreamStore } from '../../src/history/history-store.memory';
+import { USER_STREAMS } from '../../src/history/user-streams';
+import { describeHistoryStoreContract, describeUserStreamsContract } from './history-store.contract';
 
 describeHistoryStoreContract('in memory', async (limits) => ({ store: new InMemoryHistoryStore({ ...limits, maxBytes: 64 * 1024 * 1024 }), close: async () => undefined }));
+describeUserStreamsContract('in memory', async (limits) => ({ store: new InMemoryStreamStore(USER_STREAMS, { ...limits, maxBytes: 64 * 1024 * 1024 }), close: async () => undefined }));
 
 describe('InMemoryHistoryStore memory cap (memory only: see LocalHistoryStore)', () => {
   it('evicts the least recently published streams first, and a new stream gets a new epoch', async () => {

@@ -1,6 +1,8 @@
-import { RedisHistoryStore } from '../../src/history/history-store.redis';
+import { RedisHistoryStore, RedisStreamStore } from '../../src/history/history-store.redis';
+import { USER_STREAMS } from '../../src/history/user-streams';
+import { userTag } from '../../src/redis/user-tag';
 import { waitFor } from '../support/wait-for';
-import { describeHistoryStoreContract } from './history-store.contract';
+import { describeHistoryStoreContract, describeUserStreamsContract } from './history-store.contract';
 import { redisFixture } from './redis-fixture';
 
 const redis = redisFixture();
@@ -9,6 +11,8 @@ describeHistoryStoreContract('Redis', async (limits) => {
   const clients = await redis.connect();
   return { store: new RedisHistoryStore(clients, limits), close: async () => undefined };
 });
+
+describeUserStreamsContract('Redis', async (limits) => ({ store: new RedisStreamStore(await redis.connect(), limits, USER_STREAMS), close: async () => undefined }));
 
 describe('RedisHistoryStore when Redis loses its data', () => {
   it('starts a new epoch, so recovery answers null instead of a silent gap', async () => {
@@ -32,6 +36,18 @@ describe('RedisHistoryStore memory (Redis only: see SharedHistoryStore)', () => 
     await store.append('ttl-written', { room: 'ttl-written', messageId: '1', from: 'a', body: 1, ts: 0 });
     const keys = [...(await clients.command.keys('rg:h:{ttl-read}:*')), ...(await clients.command.keys('rg:h:{ttl-written}:*'))];
     expect(keys.sort()).toEqual(['rg:h:{ttl-read}:meta', 'rg:h:{ttl-written}:log', 'rg:h:{ttl-written}:meta']);
+    for (const key of keys) expect(await clients.command.pttl(key)).toBeGreaterThan(0);
+  });
+});
+
+describe('RedisStreamStore over user streams (Redis only)', () => {
+  it('keeps a user stream in `rg:us:{u:<tag>}:<userId>:*`, every key with a TTL', async () => {
+    const clients = await redis.connect();
+    const store = new RedisStreamStore(clients, { sizePerRoom: 10, ttlMs: 60_000 }, USER_STREAMS);
+    const userId = `keys-${Date.now()}`;
+    await store.append(userId, { from: 'a', body: 1, messageId: '1', ts: 0 });
+    const keys = (await clients.command.keys(`rg:us:*:${userId}:*`)).sort();
+    expect(keys).toEqual([`rg:us:{u:${userTag(userId)}}:${userId}:log`, `rg:us:{u:${userTag(userId)}}:${userId}:meta`]);
     for (const key of keys) expect(await clients.command.pttl(key)).toBeGreaterThan(0);
   });
 });
