@@ -8,6 +8,8 @@ import type { ControlHandler, ControlMessage, InterestKind } from './bus';
  *   rg:room:<room>   `<offset>|<epoch>|<frame>`      (written by the Redis history script)
  *   rg:ev:<room>     `<exceptSessionId or empty>|<frame>`
  *   rg:user:<userId> `<frame>`
+ *   rg:dm:<userId>   `<offset>|<epoch>|<frame>`      a message of the user's stream (written by the
+ *                                                   user stream's append script; protocol.md section 12)
  *   rg:all           `<frame>`
  *   rg:node:<nodeId> `kick|<sessionId>`, or `kick:<close code>|<sessionId>` (a node older than
  *                    the code ignores that one)
@@ -20,6 +22,7 @@ import type { ControlHandler, ControlMessage, InterestKind } from './bus';
  *   rg:room:{<room>}, rg:ev:{<room>}     the slot of the room's history keys (rg:h:{<room>}:...),
  *                                        so the history APPEND script can SPUBLISH from its slot
  *   rg:user:{u:<tag>}:<userId>           the slot of the user's ticket keys (src/redis/user-tag.ts)
+ *   rg:dm:{u:<tag>}:<userId>             the same slot: the user stream's APPEND script SPUBLISHes there
  * The shared channels (rg:all, rg:node:<id>, rg:ctl) stay classic everywhere: every node hears them.
  */
 export const Channel = {
@@ -29,7 +32,7 @@ export const Channel = {
 } as const;
 
 /** What an interest channel is about: a room's messages, a room's events, or a user's frames. */
-export type InterestChannelKind = 'room' | 'event' | 'user';
+export type InterestChannelKind = 'room' | 'event' | 'user' | 'userStream';
 
 /** The room and user channels of one spelling. */
 export interface ChannelNames {
@@ -38,6 +41,8 @@ export interface ChannelNames {
   room(room: string): string;
   roomEvent(room: string): string;
   user(userId: string): string;
+  /** The channel of the user's stream messages. */
+  userStream(userId: string): string;
   /** What a node subscribes for one interest (src/bus/channel-interest.ts). */
   interest(kind: InterestKind, key: string): string[];
   /** The room or user an interest channel names; undefined for a shared channel. */
@@ -50,6 +55,7 @@ const PREFIXES: [string, InterestChannelKind][] = [
   ['rg:room:', 'room'],
   ['rg:ev:', 'event'],
   ['rg:user:', 'user'],
+  ['rg:dm:', 'userStream'],
 ];
 
 function names(sharded: boolean, room: (room: string) => string, user: (userId: string) => string, key: (kind: InterestChannelKind, rest: string) => string): ChannelNames {
@@ -59,7 +65,8 @@ function names(sharded: boolean, room: (room: string) => string, user: (userId: 
     room: roomOf('rg:room:'),
     roomEvent: roomOf('rg:ev:'),
     user: (userId) => `rg:user:${user(userId)}`,
-    interest: (kind, id) => (kind === 'room' ? [self.room(id), self.roomEvent(id)] : [self.user(id)]),
+    userStream: (userId) => `rg:dm:${user(userId)}`,
+    interest: (kind, id) => (kind === 'room' ? [self.room(id), self.roomEvent(id)] : [self.user(id), self.userStream(id)]),
     parse: (channel) => {
       for (const [prefix, kind] of PREFIXES) if (channel.startsWith(prefix)) return { kind, key: key(kind, channel.slice(prefix.length)) };
       return undefined;
@@ -80,14 +87,14 @@ export const SHARDED_CHANNELS = names(
   true,
   (room) => `{${room}}`,
   (userId) => `{u:${userTag(userId)}}:${userId}`,
-  (kind, rest) => (kind === 'user' ? rest.slice(rest.indexOf('}') + 2) : rest.slice(1, -1)),
+  (kind, rest) => (kind === 'user' || kind === 'userStream' ? rest.slice(rest.indexOf('}') + 2) : rest.slice(1, -1)),
 );
 
 /** The spelling of a connection mode: sharded on a Redis Cluster only. */
 export const channelNames = (mode: RedisConnection['mode']): ChannelNames => (mode === 'cluster' ? SHARDED_CHANNELS : CLASSIC_CHANNELS);
 
 /** Every classic interest channel: the fallback past the bound (and what every node subscribed before interest). Sharded pub/sub has no patterns. */
-export const PATTERNS = ['rg:room:*', 'rg:ev:*', 'rg:user:*'];
+export const PATTERNS = ['rg:room:*', 'rg:ev:*', 'rg:user:*', 'rg:dm:*'];
 
 /** The control handlers of a node; one that throws does not keep the message from the others. */
 export class ControlHandlers {

@@ -1,4 +1,5 @@
-import type { StoredMessage } from '../history/history-store';
+import type { Stored, StoredMessage } from '../history/history-store';
+import type { DirectMessageData } from '../protocol';
 import { Bus, BusListener, ControlHandler, ControlMessage } from './bus';
 
 const READY = Promise.resolve();
@@ -20,6 +21,10 @@ export class InMemoryBus implements Bus {
 
   messageStored(room: string, { data, frame }: StoredMessage): void {
     this.listener?.roomMessage(room, data.offset, data.epoch, frame);
+  }
+
+  userMessageStored(userId: string, { data, frame }: Stored<DirectMessageData>): void {
+    this.listener?.userMessage(userId, data.offset, data.epoch, frame);
   }
 
   async roomEvent(room: string, frame: Buffer, exceptSessionId?: string): Promise<void> {

@@ -13,7 +13,7 @@ export type BusReceivedCounters = Record<'room' | 'event' | 'user' | 'broadcast'
  */
 export const INTEREST_LINGER_MS = 5000;
 /**
- * Channels one node's subscriber connection subscribes one by one (a room takes two, a user one).
+ * Channels one node's subscriber connection subscribes one by one (a room takes two, a user two: its frames and its stream).
  * Redis has no limit of its own; each subscription costs it a few hundred bytes (the channel in
  * the server's and the client's pub/sub dicts), so this bound is at most ~30 MB per node. Beyond
  * it the node falls back to the patterns and receives every room and user, as before interest.
@@ -99,9 +99,9 @@ export class RedisBus implements Bus {
   }
 
   subscribed(kind: InterestKind, key: string): Promise<void> {
-    if (kind === 'user') return this.interests.subscribed(this.channels.user(key));
-    const messages = this.interests.subscribed(this.channels.room(key));
-    const events = this.interests.subscribed(this.channels.roomEvent(key));
+    const [first, second] = this.channels.interest(kind, key);
+    const messages = this.interests.subscribed(first);
+    const events = this.interests.subscribed(second);
     return messages === events ? messages : Promise.all([messages, events]).then(() => undefined);
   }
 
@@ -111,6 +111,9 @@ export class RedisBus implements Bus {
 
   /** Nothing to do: RedisHistoryStore's append script published the message with the offset it assigned. */
   messageStored(_room: string, _stored: StoredMessage): void {}
+
+  /** Nothing to do: the user stream's append script published it (`<offset>|<epoch>|<frame>` on rg:dm:<user>). */
+  userMessageStored(): void {}
 
   async roomEvent(room: string, frame: Buffer, exceptSessionId = ''): Promise<void> {
     await this.publish(this.channels.roomEvent(room), joinPayload([exceptSessionId], frame));
@@ -166,6 +169,10 @@ export class RedisBus implements Bus {
     } else if (target?.kind === 'user') {
       if (received) received.user.value++;
       listener.userFrame(target.key, payload);
+    } else if (target?.kind === 'userStream') {
+      if (received) received.user.value++;
+      const { fields, frame } = splitPayload(payload, 2);
+      listener.userMessage(target.key, Number(fields[0]), fields[1], frame);
     } else if (channel === Channel.all) {
       if (received) received.broadcast.value++;
       listener.allFrame(payload);

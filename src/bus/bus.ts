@@ -1,4 +1,5 @@
-import type { StoredMessage } from '../history/history-store';
+import type { Stored, StoredMessage } from '../history/history-store';
+import type { DirectMessageData } from '../protocol';
 
 /** What a node does with what reaches it through the bus (implemented by BusDeliveryService). */
 export interface BusListener {
@@ -6,7 +7,10 @@ export interface BusListener {
   roomMessage(room: string, offset: number, epoch: string, frame: Buffer): void;
   /** A room frame outside the stream (presence, typing), to every member but `exceptSessionId`. */
   roomEvent(room: string, frame: Buffer, exceptSessionId?: string): void;
+  /** A frame for the user's sessions outside the user's stream. */
   userFrame(userId: string, frame: Buffer): void;
+  /** A direct message stored in the user's stream, in the stream's offset order (docs/protocol.md, section 12). */
+  userMessage(userId: string, offset: number, epoch: string, frame: Buffer): void;
   allFrame(frame: Buffer): void;
   /** Close the session with `code` (undefined: 4503, kicked). */
   kick(sessionId: string, code?: number): void;
@@ -52,6 +56,8 @@ export interface Bus {
   listen(listener: BusListener): void;
   /** Deliver a message HistoryStore.append just stored (the Redis store's script already published it). */
   messageStored(room: string, stored: StoredMessage): void;
+  /** Deliver a direct message the user stream store just stored (on Redis its append script already published it). */
+  userMessageStored(userId: string, stored: Stored<DirectMessageData>): void;
   roomEvent(room: string, frame: Buffer, exceptSessionId?: string): Promise<void>;
   toUser(userId: string, frame: Buffer): Promise<void>;
   toAll(frame: Buffer): Promise<void>;

@@ -24,6 +24,8 @@ const STUCK_AFTER_MS = 3000;
 @Injectable()
 export class BusDeliveryService implements BusListener, LocalInterestObserver, OnModuleInit {
   readonly sequencer = new RoomSequencer();
+  /** The same, per user with local sessions, over the users' streams (keys are user ids). */
+  readonly users = new RoomSequencer();
   /** Rooms whose stream was ahead of this node at the last check: the stream's and our offsets then. */
   private readonly behind = new Map<string, { stream: number; seen: number; since: number }>();
   gapsDetected = 0;
@@ -63,6 +65,7 @@ export class BusDeliveryService implements BusListener, LocalInterestObserver, O
   }
 
   userGone(userId: string): void {
+    this.users.forget(userId);
     this.bus.disinterest('user', userId);
   }
 
@@ -92,6 +95,13 @@ export class BusDeliveryService implements BusListener, LocalInterestObserver, O
 
   userFrame(userId: string, frame: Buffer): void {
     this.fanout.toUser(userId, frame);
+  }
+
+  userMessage(userId: string, offset: number, epoch: string, frame: Buffer): void {
+    if (this.registry.ofUser(userId).size === 0) return this.users.forget(userId);
+    const verdict = this.users.accept(userId, offset, epoch);
+    if (verdict === 'deliver') this.fanout.toUserStream(userId, frame, offset);
+    else if (verdict === 'gap') this.resyncUser(userId);
   }
 
   allFrame(frame: Buffer): void {
@@ -138,6 +148,15 @@ export class BusDeliveryService implements BusListener, LocalInterestObserver, O
         this.behind.delete(room);
       }
     }
+  }
+
+  /** The user's stream skipped offsets on this node: its sessions reconnect and recover with `user.recover`. */
+  private resyncUser(userId: string): void {
+    this.gapsDetected++;
+    this.users.forget(userId);
+    const sessions = [...this.registry.ofUser(userId)];
+    this.logger.warn({ userId, sessions: sessions.length }, 'bus: missed direct messages; the user\'s sessions must reconnect to recover');
+    for (const session of sessions) this.outbound.close(session, CloseCode.Resync, 'missed messages: reconnect to recover');
   }
 
   private resync(room: string): void {

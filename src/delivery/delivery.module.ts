@@ -5,11 +5,12 @@ import { RegistryModule } from '../registry/registry.module';
 import { BusDeliveryService } from './bus-delivery.service';
 import { FanoutService } from './fanout.service';
 import { OutboundService } from './outbound.service';
+import { UserStreamService } from './user-stream.service';
 
 /** Every frame to a client leaves through here: written to one socket, fanned out, or brought by the bus. */
 @Module({
   imports: [RegistryModule, HistoryModule, ClusterModule],
-  providers: [OutboundService, FanoutService, BusDeliveryService],
-  exports: [OutboundService, BusDeliveryService],
+  providers: [OutboundService, FanoutService, BusDeliveryService, UserStreamService],
+  exports: [OutboundService, BusDeliveryService, UserStreamService],
 })
 export class DeliveryModule {}

@@ -5,6 +5,9 @@ import { Session } from '../registry/session';
 import { OutboundService, PreparedFrame } from './outbound.service';
 import { RoomRecovery } from './room-recovery';
 
+/** The key of a session's user stream in RoomRecovery (braces: never a room name). */
+export const USER_STREAM_KEY = '{user}';
+
 /** Live frames one session may have held while its recovery reads the history store. */
 export const MAX_HELD_FRAMES = 10_000;
 
@@ -43,6 +46,27 @@ export class FanoutService {
 
   toUser(userId: string, encoded: Buffer): number {
     return this.toEach(this.registry.ofUser(userId), new PreparedFrame(encoded));
+  }
+
+  /**
+   * A message of the user's stream to the user's sessions: those reading the stream (welcome,
+   * `user.recover`) get it held, as room members recovering a room do (RoomRecovery, keyed '{user}').
+   */
+  toUserStream(userId: string, encoded: Buffer, offset: number): number {
+    let delivered = 0;
+    const frame = new PreparedFrame(encoded);
+    for (const session of this.registry.ofUser(userId)) {
+      const route = RoomRecovery.route(session, USER_STREAM_KEY, offset);
+      if (route === 'write') {
+        if (this.outbound.writePrepared(session, frame)) delivered++;
+        continue;
+      }
+      delivered++;
+      if (route === 'skip') continue;
+      if (route.length >= MAX_HELD_FRAMES) this.outbound.close(session, CloseCode.SlowConsumer, 'slow consumer');
+      else route.push({ offset, frame: encoded });
+    }
+    return delivered;
   }
 
   toAll(encoded: Buffer): number {

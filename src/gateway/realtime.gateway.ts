@@ -9,12 +9,13 @@ import { msUntilExp } from '../auth/token-expiry.service';
 import { APP_CONFIG, AppConfig } from '../config';
 import { BusDeliveryService } from '../delivery/bus-delivery.service';
 import { OutboundService } from '../delivery/outbound.service';
+import { UserStreamService } from '../delivery/user-stream.service';
 import { HeartbeatService } from '../heartbeat/heartbeat.service';
 import { LifecycleEventsService } from '../lifecycle/lifecycle-events.service';
 import { LogLimiter } from '../logging/log-limiter';
 import { PresenceService } from '../presence/presence.service';
 import { GatewayMetrics } from '../metrics/gateway.metrics';
-import { CloseCode, ServerMessageType, WelcomeData } from '../protocol';
+import { CloseCode, ServerMessageType, StreamPosition, WelcomeData } from '../protocol';
 import { ConnectionRegistryService } from '../registry/connection-registry.service';
 import { Session } from '../registry/session';
 import { TokenBucket } from '../registry/token-bucket';
@@ -43,6 +44,7 @@ export class RealtimeGateway {
     pipeline: FramePipelineService,
     private readonly outbound: OutboundService,
     private readonly delivery: BusDeliveryService,
+    private readonly userStreams: UserStreamService,
     private readonly presence: PresenceService,
     private readonly lifecycle: LifecycleEventsService,
     private readonly metrics: GatewayMetrics,
@@ -90,6 +92,8 @@ export class RealtimeGateway {
     // The TCP socket ws reads from: any byte read from it proves the peer alive (see HeartbeatService).
     (req.socket as PeerSocket)[SESSION] = session;
     req.socket.on('data', onPeerData);
+    // The user's live stream frames are held until the welcome announces the stream's position.
+    this.userStreams.hold(session);
     this.registry.add(session);
     this.presence.sessionOpened(session);
     socket.on('message', this.onMessage);
@@ -109,9 +113,11 @@ export class RealtimeGateway {
     // In a cluster the node subscribes to the user's direct channel when the user's first session
     // here opens: the welcome waits for it, so a direct message sent once a client is welcomed
     // reaches it. If Redis cannot subscribe now, the welcome goes anyway (rooms answer UNAVAILABLE
-    // until it is back, and the bus subscribes again then).
-    const sendWelcome = () => this.outbound.send(session, { type: ServerMessageType.Welcome, data: welcome });
-    this.delivery.userSubscribed(session.userId).then(sendWelcome, sendWelcome);
+    // until it is back, and the bus subscribes again then). Then the user stream's position is
+    // read: live direct frames after the welcome are exactly those above it (protocol.md, section 12).
+    const sendWelcome = (userStream?: StreamPosition) => this.outbound.send(session, { type: ServerMessageType.Welcome, data: userStream ? { ...welcome, userStream } : welcome });
+    const opened = () => this.userStreams.opened(session, sendWelcome);
+    void this.delivery.userSubscribed(session.userId).then(opened, opened);
   }
 
   private disconnected(session: Session, code: number): void {

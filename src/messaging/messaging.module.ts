@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { AuthModule } from '../auth/auth.module';
+import { DeliveryModule } from '../delivery/delivery.module';
+import { HistoryModule } from '../history/history.module';
 import { PresenceModule } from '../presence/presence.module';
 import { RevocationModule } from '../revocation/revocation.module';
 import { DirectMessagesService } from './direct-messages.service';
@@ -8,6 +10,7 @@ import { HandlerRegistryService } from './handler-registry.service';
 import { AuthHandler } from './handlers/auth.handler';
 import { DirectHandler } from './handlers/direct.handler';
 import { PingHandler } from './handlers/ping.handler';
+import { UserStreamHandler } from './handlers/user-stream.handler';
 import { ActivityInterceptor } from './activity.interceptor';
 
 /**
@@ -15,9 +18,9 @@ import { ActivityInterceptor } from './activity.interceptor';
  * too), and the message types that belong to no feature: ping, direct messages, auth.refresh.
  */
 @Module({
-  imports: [DiscoveryModule, AuthModule, RevocationModule, PresenceModule],
+  imports: [DiscoveryModule, AuthModule, RevocationModule, PresenceModule, HistoryModule, DeliveryModule],
   // ActivityInterceptor is global (APP_INTERCEPTOR): it records lastActivityAt for every handler, extensions' too.
-  providers: [HandlerRegistryService, DirectMessagesService, PingHandler, DirectHandler, AuthHandler, { provide: APP_INTERCEPTOR, useClass: ActivityInterceptor }],
+  providers: [HandlerRegistryService, DirectMessagesService, PingHandler, DirectHandler, UserStreamHandler, AuthHandler, { provide: APP_INTERCEPTOR, useClass: ActivityInterceptor }],
   exports: [HandlerRegistryService, DirectMessagesService],
 })
 export class MessagingModule {}

@@ -2,6 +2,7 @@ import { ErrorData, ErrorDetail } from './envelope';
 import { ErrorCode } from './error-codes';
 import {
   AuthRefreshAck,
+  BroadcastData,
   ClientMessageType,
   DirectAck,
   DirectMessageData,
@@ -16,6 +17,7 @@ import {
   ServerMessageType,
   StreamPosition,
   SYSTEM_SENDER,
+  UserRecoverAck,
   WelcomeData,
 } from './messages';
 
@@ -72,8 +74,14 @@ const roomMessage = object<RoomMessageData>({
   ...position,
 });
 
-const direct = (from: JsonSchema) =>
-  object<DirectMessageData>({ from: req(from), body: req(anyJson()), messageId: req(string('UUID')), ts: req(integer('server time, ms since the epoch')) });
+const unstored = (from: JsonSchema) => ({ from: req(from), body: req(anyJson()), messageId: req(string('UUID')), ts: req(integer('server time, ms since the epoch')) });
+
+const userPosition: Fields<StreamPosition> = {
+  offset: req({ type: 'integer', minimum: 0, description: "the offset in the recipient's stream (0: none yet)" }),
+  epoch: req(string("the user stream's epoch: changes when its past is lost")),
+};
+
+const direct = object<DirectMessageData>({ ...unstored(string("the sender's `sub` (`system`: the admin API)")), ...userPosition });
 
 const presenceEvent = object<PresenceEventData>({ room: req(string()), userId: req(string()), sessionId: req(string()) });
 
@@ -102,14 +110,15 @@ export const SERVER_EVENT_SCHEMAS: Record<Exclude<ServerType, 'ack' | 'error' | 
       maxPayloadBytes: req(integer()),
       tokenExp: req(integer("the token's `exp`, seconds since the epoch")),
       tokenExpiresInMs: req(integer("the same, as ms from now by the server's clock")),
+      userStream: opt({ ...object<StreamPosition>(userPosition), description: "the user's stream when this session was registered: live `direct` frames are those above it (absent: the store was unavailable)" }),
     },
     'the first frame of every accepted connection',
   ),
   message: roomMessage,
-  direct: direct(string("the sender's `sub`")),
+  direct,
   'presence.join': presenceEvent,
   'presence.leave': presenceEvent,
-  broadcast: direct({ type: 'string', const: SYSTEM_SENDER }),
+  broadcast: object<BroadcastData>(unstored({ type: 'string', const: SYSTEM_SENDER })),
 };
 
 /** `data` of the reply to each built-in type; undefined: the reply has no `data` (`pong`). */
@@ -124,5 +133,6 @@ export const REPLY_DATA_SCHEMAS: Record<ClientType, JsonSchema | undefined> = {
     members: req({ type: 'array', items: object<PresenceMember>({ userId: req(string()), sessionId: req(string()) }) }),
   }),
   'room.history': object<HistoryPage>({ room: req(string()), ...position, messages: req({ type: 'array', items: roomMessage, description: 'ascending offsets' }) }),
+  'user.recover': object<UserRecoverAck>({ ...userPosition, recovered: req({ type: 'boolean', description: 'true: every missed message up to this position was written before this ack' }) }),
   'auth.refresh': object<AuthRefreshAck>({ exp: req(integer("the new token's `exp`")), expiresInMs: req(integer()) }),
 };

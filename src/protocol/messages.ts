@@ -11,6 +11,7 @@ export const ClientMessageType = {
   PresenceGet: 'presence.get',
   RoomHistory: 'room.history',
   AuthRefresh: 'auth.refresh',
+  UserRecover: 'user.recover',
 } as const;
 
 export const ServerMessageType = {
@@ -39,6 +40,12 @@ export interface WelcomeData {
   tokenExp: number;
   /** The same, as milliseconds from now by the server's clock (immune to the client's clock skew). */
   tokenExpiresInMs: number;
+  /**
+   * The user's stream (docs/protocol.md, section 12) when this session was registered: live
+   * `direct` frames are exactly those above it; `user.recover` replays up to it. Absent when the
+   * store could not be read.
+   */
+  userStream?: StreamPosition;
 }
 
 /** A room's position in its stream: the offset of its last message, and the stream's epoch. */
@@ -57,15 +64,16 @@ export interface RoomMessageData extends StreamPosition {
   ts: number;
 }
 
-export interface DirectMessageData {
+/** A direct message: its position in the recipient's stream (docs/protocol.md, section 12). */
+export interface DirectMessageData extends StreamPosition {
   from: string;
   body: unknown;
   messageId: string;
   ts: number;
 }
 
-/** Same shape as a direct message; `from` is `system`. */
-export type BroadcastData = DirectMessageData;
+/** A direct message's fields without a position; `from` is `system`. */
+export type BroadcastData = Omit<DirectMessageData, 'offset' | 'epoch'>;
 
 export interface PresenceEventData {
   room: string;
@@ -131,6 +139,16 @@ export interface AuthRefreshAck {
   exp: number;
   /** The same, as milliseconds from now by the server's clock. */
   expiresInMs: number;
+}
+
+/** `user.recover` (docs/protocol.md, section 12): the missed direct messages after `since`. */
+export interface UserRecoverRequest {
+  since: StreamPosition;
+}
+
+/** The welcome's position; `recovered`: every message after `since` up to it was written before this ack. */
+export interface UserRecoverAck extends StreamPosition {
+  recovered: boolean;
 }
 
 export interface DirectAck {

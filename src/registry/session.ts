@@ -29,6 +29,8 @@ export class Session implements SessionInfo {
    * delivered up to it: live frames up to it are skipped, once, instead of repeated (see RoomRecovery).
    */
   joinedAhead?: Map<string, number>;
+  /** The position of the user's stream the welcome announced (undefined: not read yet, or the store failed). */
+  userStream?: { offset: number; epoch: string };
   /** Registration order on this node, set by ConnectionRegistryService.add: the admin API pages by it. */
   seq = 0;
   /** The token's `jti`, if it had one: the admin API revokes tokens by it. */

@@ -29,6 +29,9 @@ export class RecordingListener implements BusListener {
   userFrame(userId: string, frame: Buffer): void {
     this.heard.push(['userFrame', userId, Buffer.from(frame)]);
   }
+  userMessage(userId: string, offset: number, epoch: string, frame: Buffer): void {
+    this.heard.push(['userMessage', userId, offset, epoch, Buffer.from(frame)]);
+  }
   allFrame(frame: Buffer): void {
     this.heard.push(['allFrame', Buffer.from(frame)]);
   }

@@ -1,16 +1,9 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Length, Min, ValidateNested } from 'class-validator';
+import { IsOptional, ValidateNested } from 'class-validator';
+import { StreamPositionDto } from '../../messaging/dto/stream-position.dto';
 import { RoomDto } from './room.dto';
 
-export class StreamPositionDto {
-  @IsInt()
-  @Min(0)
-  offset!: number;
-
-  @IsString()
-  @Length(1, 64)
-  epoch!: string;
-}
+export { StreamPositionDto };
 
 export class RoomJoinDto extends RoomDto {
   /** The last position the client saw: the server replays what came after it, or says it cannot. */
