@@ -222,9 +222,10 @@ export class Server {
 
 /**
  * A redis-server for the cluster scenario: loopback, a free port, no persistence, pinned to the
- * servers' core like the product nodes. Its output goes to logs/<label>.log.
+ * servers' core like the product nodes. Its output goes to logs/<label>.log. `args`: extra flags
+ * (a Cluster primary's, bench/lib/redis-cluster.mjs).
  */
-export async function startRedis({ outDir, label, core = 0 }) {
+export async function startRedis({ outDir, label, core = 0, args = [] }) {
   const port = await new Promise((resolve, reject) => {
     const probe = http.createServer();
     probe.once('error', reject);
@@ -236,7 +237,7 @@ export async function startRedis({ outDir, label, core = 0 }) {
   const logFile = path.join(outDir, 'logs', `${label}.log`);
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const fd = fs.openSync(logFile, 'w');
-  const argv = [...launcher(core), 'redis-server', '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', path.dirname(logFile)];
+  const argv = [...launcher(core), 'redis-server', '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', path.dirname(logFile), ...args];
   const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', fd, fd] });
   fs.closeSync(fd);
   let exited = null;
@@ -254,6 +255,7 @@ export async function startRedis({ outDir, label, core = 0 }) {
   }
   return {
     pid: child.pid,
+    port,
     url: `redis://127.0.0.1:${port}`,
     async stop() {
       if (!exited) child.kill('SIGTERM');
