@@ -12,8 +12,6 @@ import { Session } from '../registry/session';
 import { readEnvelope, readId } from './envelope-reader';
 
 const NO_DATA = Object.freeze({});
-const CONNECTION_OVER_RATE = 'rate limit exceeded; slow down';
-const USER_OVER_RATE = 'user rate limit exceeded; slow down';
 
 /**
  * parse -> rate limit -> envelope -> handler lookup -> validate -> invoke -> reply, for one text
@@ -43,14 +41,12 @@ export class FramePipelineService implements OnApplicationBootstrap {
       frame = JSON.parse(raw.toString());
     } catch {
       // Unparsable frames count against the rate like any other: else a flood of them is free.
-      const refused = this.overRate(session);
-      if (refused) return this.refuseOverRate(session, undefined, refused);
+      if (!session.rateLimit.take(Date.now())) return this.refuseOverRate(session, undefined);
       return this.outbound.sendError(session, undefined, { code: ErrorCode.BadJson, message: 'frame is not valid JSON' });
     }
     const id = readId(frame);
     try {
-      const refused = this.overRate(session);
-      if (refused) return this.refuseOverRate(session, id, refused);
+      if (!session.rateLimit.take(Date.now())) return this.refuseOverRate(session, id);
       this.dispatch(session, frame, id);
     } catch (err) {
       this.fail(session, id, undefined, err);
@@ -69,24 +65,13 @@ export class FramePipelineService implements OnApplicationBootstrap {
     );
   }
 
-  /** The connection's bucket, then the user's budget (shared by their connections, on every node with Redis); undefined: within both. */
-  private overRate(session: Session): string | undefined {
-    const now = Date.now();
-    if (!session.rateLimit.take(now)) return CONNECTION_OVER_RATE;
-    if (!session.userRateLimit.take(now)) return USER_OVER_RATE;
-    return undefined;
-  }
-
-  /**
-   * Over the rate: RATE_LIMITED; a client that keeps going for another burst of its connection's
-   * bucket is closed with 4009 (per connection: refusals by the user's budget do not count).
-   */
-  private refuseOverRate(session: Session, id: string | undefined, message: string): void {
+  /** Over the rate: RATE_LIMITED; a client that keeps going for another burst is closed with 4009. */
+  private refuseOverRate(session: Session, id: string | undefined): void {
     if (session.rateLimit.refusedInARow > this.config.rateLimitBurst) {
       this.outbound.close(session, CloseCode.TooManyRequests, 'too many requests');
       return;
     }
-    this.outbound.sendError(session, id, { code: ErrorCode.RateLimited, message });
+    this.outbound.sendError(session, id, { code: ErrorCode.RateLimited, message: 'rate limit exceeded; slow down' });
   }
 
   private fail(session: Session, id: string | undefined, type: string | undefined, err: unknown): void {
