@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const FOLDERS = [
-  'protocol', 'config', 'internals', 'redis', 'logging', 'http', 'registry', 'bus', 'history', 'presence', 'lifecycle', 'metrics', 'cluster',
+  'protocol', 'config', 'internals', 'redis', 'logging', 'http', 'registry', 'ratelimit', 'bus', 'history', 'presence', 'lifecycle', 'metrics', 'cluster',
   'delivery', 'auth', 'revocation', 'messaging', 'rooms', 'heartbeat', 'shutdown', 'realtime', 'gateway', 'health', 'admin', 'asyncapi', 'webhooks', 'dev', 'examples', 'cli',
 ];
 
@@ -13,7 +13,7 @@ const ENTRY_POINTS = ['gateway', 'admin', 'health', 'asyncapi', 'webhooks', 'dev
 /** Features: the layers below them must not know them. */
 const FEATURES = ['messaging', 'rooms', 'heartbeat', 'shutdown', 'auth', 'revocation'];
 /** Shared state and infrastructure, below delivery. */
-const CORE = ['redis', 'logging', 'http', 'registry', 'bus', 'history', 'presence', 'lifecycle', 'metrics', 'cluster'];
+const CORE = ['redis', 'logging', 'http', 'registry', 'ratelimit', 'bus', 'history', 'presence', 'lifecycle', 'metrics', 'cluster'];
 /** RealtimeService, on top of the features: the admin API and the host app use it, nothing below it does. */
 const SERVICE = ['realtime'];
 

@@ -155,7 +155,7 @@ const results = {
   meta: machineInfo(),
   config: cfg,
   options: { ...args, productDir: args.productDir },
-  productEnv: { NODE_ENV: 'production', LOG_LEVEL: args.logLevel, RATE_LIMIT_PER_SEC: '1000000', RATE_LIMIT_BURST: '1000000', MAX_CONNECTIONS_PER_USER: '100000', MAX_CONNECTIONS_PER_IP: '100000', heartbeats: 'defaults (25000/10000)' + (cfg.memory.serverEnv ? ' except the quick memory run' : ''), history: 'defaults' },
+  productEnv: { NODE_ENV: 'production', LOG_LEVEL: args.logLevel, RATE_LIMIT_PER_SEC: '1000000', RATE_LIMIT_BURST: '1000000', RATE_LIMIT_USER_PER_SEC: '1000000', RATE_LIMIT_USER_BURST: '1000000', MAX_CONNECTIONS_PER_USER: '100000', MAX_CONNECTIONS_PER_IP: '100000', heartbeats: 'defaults (25000/10000)' + (cfg.memory.serverEnv ? ' except the quick memory run' : ''), history: 'defaults' },
   scenarios: {},
 };
 const kinds = args.kinds;

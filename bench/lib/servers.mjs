@@ -31,6 +31,8 @@ export function productEnv(logLevel) {
     // The scenarios publish far above the per-connection default of 50/s from one connection.
     RATE_LIMIT_PER_SEC: '1000000',
     RATE_LIMIT_BURST: '1000000',
+    RATE_LIMIT_USER_PER_SEC: '1000000',
+    RATE_LIMIT_USER_BURST: '1000000',
     MAX_CONNECTIONS_PER_USER: '100000',
     // Every generated client comes from 127.0.0.1: the per-address limit (default 1000) would refuse them.
     MAX_CONNECTIONS_PER_IP: '100000',
@@ -105,7 +107,7 @@ export class Server {
     const env =
       isProduct
         ? { ...base, ...productEnv(logLevel), ...extraEnv }
-        : { ...base, JWT_SECRET: BENCH_SECRET, RATE_LIMIT_PER_SEC: '1000000', RATE_LIMIT_BURST: '1000000', MAX_CONNECTIONS_PER_USER: '100000', PRESENCE_EVENTS_MAX_MEMBERS: String(PRESENCE_MAX_MEMBERS), ...extraEnv };
+        : { ...base, JWT_SECRET: BENCH_SECRET, RATE_LIMIT_PER_SEC: '1000000', RATE_LIMIT_BURST: '1000000', RATE_LIMIT_USER_PER_SEC: '1000000', RATE_LIMIT_USER_BURST: '1000000', MAX_CONNECTIONS_PER_USER: '100000', PRESENCE_EVENTS_MAX_MEMBERS: String(PRESENCE_MAX_MEMBERS), ...extraEnv };
     const fd = fs.openSync(logFile, 'w');
     const argv = [...launcher(core), process.execPath, ...nodeArgs, script];
     const child = spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', fd, fd], cwd: isProduct ? dir : BENCH_DIR });

@@ -31,6 +31,9 @@ export interface AppConfig {
   sendBufferMaxBytes: number;
   rateLimitPerSec: number;
   rateLimitBurst: number;
+  /** Per-user token bucket, shared by the user's connections on every node (src/ratelimit/). */
+  rateLimitUserPerSec: number;
+  rateLimitUserBurst: number;
   maxConnections: number;
   maxConnectionsPerUser: number;
   maxConnectionsPerIp: number;

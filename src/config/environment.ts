@@ -75,6 +75,13 @@ export class Environment {
   @IsInt() @Min(1)
   RATE_LIMIT_BURST: number = 100;
 
+  /** Per user, all their connections on every node together (cluster-wide with Redis); on top of the per-connection bucket. */
+  @IsInt() @Min(1)
+  RATE_LIMIT_USER_PER_SEC: number = 200;
+
+  @IsInt() @Min(1)
+  RATE_LIMIT_USER_BURST: number = 400;
+
   @IsInt() @Min(1)
   MAX_CONNECTIONS: number = 100_000;
 

@@ -175,6 +175,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     sendBufferMaxBytes: parsed.SEND_BUFFER_MAX_BYTES,
     rateLimitPerSec: parsed.RATE_LIMIT_PER_SEC,
     rateLimitBurst: parsed.RATE_LIMIT_BURST,
+    rateLimitUserPerSec: parsed.RATE_LIMIT_USER_PER_SEC,
+    rateLimitUserBurst: parsed.RATE_LIMIT_USER_BURST,
     maxConnections: parsed.MAX_CONNECTIONS,
     maxConnectionsPerUser: parsed.MAX_CONNECTIONS_PER_USER,
     maxConnectionsPerIp: parsed.MAX_CONNECTIONS_PER_IP,
