@@ -1,4 +1,4 @@
-import { LeasedUserRateLimiter, LeaseGrant, LeaseRequest, LeaseSource, leaseSizeFor, RETRY_AFTER_FAILURE_MS } from './leased-user-rate-limiter';
+import { LeasedUserRateLimiter, LeaseGrant, LeaseRequest, LeaseSource, leaseSizeFor, RETRY_AFTER_FAILURE_MS, SLOW_REFILL_MS } from './leased-user-rate-limiter';
 import { InMemoryUserRateLimiter } from './user-rate-limiter.memory';
 
 /** A shared bucket per user like the Redis script's, on the test's clock; `fail` makes batches reject. */
@@ -50,15 +50,27 @@ describe('LeasedUserRateLimiter', () => {
     expect(leaseSizeFor(1, 1)).toBe(1);
   });
 
-  it('refuses until the first lease arrives, then takes from it without asking the source per frame', async () => {
+  it('lets the local bucket decide until the first lease arrives, then takes from the lease without asking the source per frame', async () => {
     const { limiters, source, settle, clock } = cluster(100, 100, 1);
     const budget = limiters[0].acquire('u');
-    expect(budget.take(clock())).toBe(false);
+    // A client's first frames (its joins) are not refused for a Redis round trip.
+    expect(budget.take(clock())).toBe(true);
     await settle();
     let accepted = 0;
     for (let i = 0; i < 20; i++) if (budget.take(clock())) accepted++;
     expect(accepted).toBe(20);
     expect(source.calls.length).toBeLessThanOrEqual(2);
+  });
+
+  it('refuses while a refill is briefly in flight, and lets the local bucket decide once it is slower than SLOW_REFILL_MS', async () => {
+    const { limiters, settle, clock, advance } = cluster(100, 100, 1);
+    const budget = limiters[0].acquire('u');
+    await settle();
+    while (budget.take(clock()));
+    // The lease is spent and its refill not answered yet: the user is at its rate.
+    expect(budget.take(clock())).toBe(false);
+    advance(SLOW_REFILL_MS);
+    expect(budget.take(clock())).toBe(true);
   });
 
   it('batches the refills of every user due in one turn into one call', async () => {

@@ -25,6 +25,9 @@ export interface LeaseSource {
 /** After a failed batch, the users it was for wait this long before asking again (their local bucket rules meanwhile). */
 export const RETRY_AFTER_FAILURE_MS = 1000;
 
+/** A refill in flight longer than this is a slow or failing Redis: the local bucket decides meanwhile. */
+export const SLOW_REFILL_MS = 250;
+
 /**
  * The lease size for a rate: a quarter second of the rate (at most the burst). A user sending at the
  * full rate through one node costs it about 4-6 Redis calls per second (a refill is asked below a
@@ -39,7 +42,8 @@ export const leaseSizeFor = (ratePerSec: number, burst: number): number => Math.
  * one pipeline). The shared bucket refills by elapsed time, so all nodes together are granted at
  * most `burst + rate x T` tokens in any T; a node accepts a frame only with a token of a lease, so
  * a user's frames accepted over T are at most `burst + rate x T + nodes x leaseSize` (the leases
- * held when T starts). Leases left when a user's last session on a node closes are lost (the user
+ * held when T starts), plus, on each node, what its local bucket allowed before the first lease
+ * or while a refill took longer than SLOW_REFILL_MS (at most its burst, then its rate). Leases left when a user's last session on a node closes are lost (the user
  * gets less, never more).
  *
  * While the store is unreachable (a batch failed) every budget falls back to a local token bucket
@@ -68,7 +72,7 @@ export class LeasedUserRateLimiter extends PerUserBudgets<LeaseBudget> {
     this.lowWater = Math.max(1, Math.ceil(this.leaseSize / 4));
   }
 
-  /** A new budget asks for its first lease at once: its frames are refused until it arrives (one round trip). */
+  /** A new budget asks for its first lease at once; until it arrives, the local bucket decides. */
   protected create(userId: string, now: number): LeaseBudget {
     const budget = new LeaseBudget(userId, this, new TokenBucket(this.ratePerSec, this.burst, now));
     this.want(budget, now);
@@ -83,6 +87,7 @@ export class LeasedUserRateLimiter extends PerUserBudgets<LeaseBudget> {
   want(budget: LeaseBudget, now: number): void {
     if (budget.pending || budget.dropped || now < budget.notBefore) return;
     budget.pending = true;
+    budget.pendingSince = now;
     if (this.due.push(budget) === 1) this.defer(() => this.flush());
   }
 
@@ -105,6 +110,7 @@ export class LeasedUserRateLimiter extends PerUserBudgets<LeaseBudget> {
           if (budget.dropped) return;
           const { granted, left } = grants[i];
           budget.lease += granted;
+          budget.granted = true;
           // The shared bucket is short of a lease (the user is at the limit): no use asking before it refilled one.
           if (left < this.leaseSize) budget.notBefore = now + this.refillMs(this.leaseSize - left);
         });
@@ -125,8 +131,11 @@ export class LeasedUserRateLimiter extends PerUserBudgets<LeaseBudget> {
 export class LeaseBudget implements UserBudget {
   /** Tokens granted to this node and not used yet. */
   lease = 0;
-  /** A refill is on its way. */
+  /** A refill is on its way, since pendingSince. */
   pending = false;
+  pendingSince = 0;
+  /** A lease was granted once: until then the local bucket decides. */
+  granted = false;
   /** No refill is asked before this time (the shared bucket was short, or the store failed). */
   notBefore = 0;
   /** The user's last session on this node is gone: a late grant is thrown away. */
@@ -146,6 +155,11 @@ export class LeaseBudget implements UserBudget {
       return true;
     }
     this.limiter.want(this, now);
-    return this.limiter.storeUp ? false : this.local.take(now);
+    // Waiting for the first lease, for a refill slower than SLOW_REFILL_MS (Redis failing over),
+    // or Redis unreachable: the local bucket decides, so a slow or failing Redis never refuses a
+    // user under the rate (a client rejoining its rooms during a failover). A refill in flight
+    // for less than that refuses: the lease was spent, so the user is at its rate.
+    const waiting = this.pending && (!this.granted || now - this.pendingSince >= SLOW_REFILL_MS);
+    return waiting || !this.limiter.storeUp ? this.local.take(now) : false;
   }
 }
