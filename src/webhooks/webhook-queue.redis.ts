@@ -26,6 +26,8 @@ interface JobData {
 }
 
 export interface BullMqQueueOptions {
+  /** The BullMQ queue's name (tests: one per test on a shared server). */
+  name?: string;
   /** How long a worker's hold on a job lasts without renewal: a killed node's jobs go back to the queue after about this long. */
   lockMs?: number;
   /** How often the node reads the queue's length (the gauge and WEBHOOK_QUEUE_MAX_EVENTS). */
@@ -47,6 +49,7 @@ export interface BullMqQueueOptions {
  */
 export class BullMqWebhookQueue implements WebhookQueue {
   private readonly connection: Redis | Cluster;
+  private readonly workerConnection: Redis | Cluster;
   private readonly queue: Queue<JobData>;
   private readonly worker: Worker<JobData>;
   private readonly stop = new AbortController();
@@ -64,7 +67,8 @@ export class BullMqWebhookQueue implements WebhookQueue {
   ) {
     const lockMs = options.lockMs ?? Math.max(10_000, 2 * webhook.timeoutMs);
     this.connection = queueConnection(target);
-    this.queue = new Queue<JobData>(WEBHOOK_QUEUE_NAME, {
+    this.workerConnection = queueConnection(target);
+    this.queue = new Queue<JobData>(options.name ?? WEBHOOK_QUEUE_NAME, {
       connection: this.connection,
       prefix: WEBHOOK_QUEUE_PREFIX,
       defaultJobOptions: {
@@ -74,8 +78,8 @@ export class BullMqWebhookQueue implements WebhookQueue {
         removeOnFail: { count: webhook.failedMax },
       },
     });
-    this.worker = new Worker<JobData>(WEBHOOK_QUEUE_NAME, (job, token) => this.process(job, token), {
-      connection: queueConnection(target),
+    this.worker = new Worker<JobData>(options.name ?? WEBHOOK_QUEUE_NAME, (job, token) => this.process(job, token), {
+      connection: this.workerConnection,
       prefix: WEBHOOK_QUEUE_PREFIX,
       concurrency: webhook.concurrency,
       lockDuration: lockMs,
@@ -149,6 +153,8 @@ export class BullMqWebhookQueue implements WebhookQueue {
     this.stop.abort();
     await this.worker.close(true).catch(() => undefined);
     await this.queue.close().catch(() => undefined);
+    // BullMQ does not close connections it was given.
+    for (const connection of [this.connection, this.workerConnection]) connection.disconnect();
     if (this.pending > 0) this.warn({ events: this.pending }, 'webhook events not queued in Redis before shutdown');
   }
 
