@@ -124,20 +124,20 @@ export class BullMqWebhookQueue implements WebhookQueue {
     return true;
   }
 
-  /** One job at a time, so that each gets fresh attempts (retryJobs keeps attemptsMade). */
+  /**
+   * One job at a time, so that each gets fresh attempts (retryJobs keeps attemptsMade). The list is
+   * read once: a retried event that fails again at once is not picked up again by this call.
+   */
   async retryAll(): Promise<number> {
     let retried = 0;
-    for (;;) {
-      const jobs = await this.queue.getFailed(0, 99);
-      if (jobs.length === 0) return retried;
-      for (const job of jobs) {
-        if (!job) continue;
-        await (job as Job<JobData>).retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true }).then(
-          () => retried++,
-          () => undefined, // retried by someone else meanwhile
-        );
-      }
+    for (const job of await this.queue.getFailed(0, this.webhook.failedMax - 1)) {
+      if (!job) continue;
+      await (job as Job<JobData>).retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true }).then(
+        () => retried++,
+        () => undefined, // retried by someone else meanwhile
+      );
     }
+    return retried;
   }
 
   /**
