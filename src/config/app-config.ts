@@ -86,6 +86,10 @@ export interface WebhookConfig {
   retryBaseMs: number;
   retryMaxMs: number;
   queueMaxEvents: number;
+  /** POSTs in flight at once on each node (BullMQ worker concurrency; the memory queue sends one at a time). */
+  concurrency: number;
+  /** Dead letters kept (the newest): GET /admin/webhooks/failed. */
+  failedMax: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -203,6 +203,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
           retryBaseMs: parsed.WEBHOOK_RETRY_BASE_MS,
           retryMaxMs: parsed.WEBHOOK_RETRY_MAX_MS,
           queueMaxEvents: parsed.WEBHOOK_QUEUE_MAX_EVENTS,
+          concurrency: parsed.WEBHOOK_CONCURRENCY,
+          failedMax: parsed.WEBHOOK_FAILED_MAX,
         }
       : undefined,
     logWarnLinesPerMin: parsed.LOG_WARN_LINES_PER_MIN,
