@@ -49,7 +49,8 @@ export const FULL = {
   // Two product nodes + redis-server, members split across the nodes; the fixed rate, windows and
   // ladder are fanout's. Skipped when less than minSecondsLeft of the time budget is left.
   cluster: { size: 1000, maxSearch: true, minSecondsLeft: 60 },
-  // Scaling (--only scaling; not in the default run): 1 redis-server + N product nodes for each N.
+  // Scaling (--only scaling; not in the default run): 1 redis-server (or, with redis: 'cluster', a
+  // Redis Cluster of clusterPrimaries primaries) + N product nodes for each N.
   // Part A, the deployment mix: smallRooms x smallMembers, each room's members on ONE node (round
   // robin by room), bigRooms x bigMembers with members on every node; publishRate publishes/s in
   // all, bigShare of them into the big rooms; `reps` windows of `seconds`. Part B (spread): one
@@ -57,6 +58,8 @@ export const FULL = {
   // msg/s, then the max-rate ladder from ladderStart (fanout's step settings).
   scaling: {
     nodes: [1, 2, 3, 4],
+    redis: 'single', // or 'cluster' (--set scaling.redis=cluster): clusterPrimaries primaries, no replicas
+    clusterPrimaries: 3,
     smallRooms: 200,
     smallMembers: 10,
     bigRooms: 2,
@@ -117,6 +120,8 @@ export const QUICK = {
   cluster: { size: 200, maxSearch: true, minSecondsLeft: 0 },
   scaling: {
     nodes: [1, 2, 3, 4],
+    redis: 'single', // or 'cluster' (--set scaling.redis=cluster): clusterPrimaries primaries, no replicas
+    clusterPrimaries: 3,
     smallRooms: 50,
     smallMembers: 10,
     bigRooms: 2,

@@ -13,6 +13,7 @@
 //   --quick                small counts, shortened heartbeats: checks the suite, not for quoting
 //   --only a,b             scenarios among memory, connrate, reqreply, fanout, cluster, scaling
 //                          (default: all but scaling, which runs only when named: --only scaling)
+//                          (scaling on a 3-primary Redis Cluster: --only scaling --set scaling.redis=cluster)
 //   --reps N               runs per scenario and server (full: 3)
 //   --product-dir DIR      the product checkout to benchmark (default: this repository)
 //   --no-build             do not run `npm run build` in the product directory
@@ -43,7 +44,7 @@ import { connRateRun, connRateWarmup } from './scenarios/connrate.mjs';
 import { clusterRun } from './scenarios/cluster.mjs';
 import { FanoutRoom, fmtRate, presenceFramesToFill } from './scenarios/fanout.mjs';
 import { memoryRun } from './scenarios/memory.mjs';
-import { scalingRun } from './scenarios/scaling.mjs';
+import { redisLabel, scalingRun } from './scenarios/scaling.mjs';
 import { closeReqReplyClients, openReqReplyClients, reqReplyRun } from './scenarios/reqreply.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -154,7 +155,7 @@ const results = {
   meta: machineInfo(),
   config: cfg,
   options: { ...args, productDir: args.productDir },
-  productEnv: { NODE_ENV: 'production', LOG_LEVEL: args.logLevel, RATE_LIMIT_PER_SEC: '1000000', RATE_LIMIT_BURST: '1000000', MAX_CONNECTIONS_PER_USER: '100000', MAX_CONNECTIONS_PER_IP: '100000', heartbeats: 'defaults (25000/10000)' + (cfg.memory.serverEnv ? ' except the quick memory run' : ''), history: 'defaults' },
+  productEnv: { NODE_ENV: 'production', LOG_LEVEL: args.logLevel, RATE_LIMIT_PER_SEC: '1000000', RATE_LIMIT_BURST: '1000000', RATE_LIMIT_USER_PER_SEC: '1000000', RATE_LIMIT_USER_BURST: '1000000', MAX_CONNECTIONS_PER_USER: '100000', MAX_CONNECTIONS_PER_IP: '100000', heartbeats: 'defaults (25000/10000)' + (cfg.memory.serverEnv ? ' except the quick memory run' : ''), history: 'defaults' },
   scenarios: {},
 };
 const kinds = args.kinds;
@@ -401,7 +402,7 @@ try {
     if (!scalingKinds.length) {
       results.scenarios.scaling = { skipped: true, note: 'not run: --baseline-only without --baseline-dir' };
     } else {
-      log(`scenario: scaling, ${c.nodes.join('/')} node(s) + redis-server (${scalingKinds.join(', ')}): ${c.smallRooms} rooms x ${c.smallMembers} on one node, ${c.bigRooms} x ${c.bigMembers} on every node, ${c.publishRate} publishes/s; one room of ${c.spreadSize} spread over the nodes`);
+      log(`scenario: scaling, ${c.nodes.join('/')} node(s) + ${redisLabel(c)} (${scalingKinds.join(', ')}): ${c.smallRooms} rooms x ${c.smallMembers} on one node, ${c.bigRooms} x ${c.bigMembers} on every node, ${c.publishRate} publishes/s; one room of ${c.spreadSize} spread over the nodes`);
       results.scenarios.scaling = await scalingRun(ctx, scalingKinds);
     }
     save();

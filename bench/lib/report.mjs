@@ -121,7 +121,7 @@ function scalingRows(sc) {
   const b = sc.byKind.baseline;
   const c = sc.config;
   if (!p) return rows;
-  const vs = b ? 'Baseline column: the --baseline-dir build' : 'Baseline column: 1 node';
+  const vs = (b ? 'Baseline column: the --baseline-dir build' : 'Baseline column: 1 node') + (c.redis === 'cluster' ? `; Redis: a ${c.clusterPrimaries ?? 3}-primary Cluster` : '');
   const other = (list, n) => (b ? b[list].find((x) => x.nodes === n) : p[list].find((x) => x.nodes === 1));
   for (const d of p.deploy) {
     const o = other('deploy', d.nodes);
@@ -139,6 +139,14 @@ function scalingRows(sc) {
     rows.push(row(sec, 'of which EVAL/EVALSHA execution (commandstats)', 'us', m(d, (w) => w.redisEvalUsecPerPublish), m(o, (w) => w.redisEvalUsecPerPublish), null, 2));
     rows.push(row(sec, 'Redis input bytes per publish', 'B', m(d, (w) => w.redisInBytesPerPublish), m(o, (w) => w.redisInBytesPerPublish), null, 0));
     rows.push(row(sec, 'p99 publish-to-receive (1 member per room)', 'ms', m(d, (w) => w.latencyMs.p99), m(o, (w) => w.latencyMs.p99), null, 1));
+    const primaries = d.windows[0]?.perPrimary?.length ?? 0;
+    for (let k = 0; k < primaries; k++) {
+      const pp = (f) => (x) => (x?.perPrimary?.[k] ? f(x.perPrimary[k]) : null);
+      rows.push(row(sec, `primary ${k + 1}: share of the publishes (its rooms)`, '%', m(d, pp((x) => 100 * x.publishShare)), m(o, pp((x) => 100 * x.publishShare)), null, 1));
+      rows.push(row(sec, `primary ${k + 1}: SPUBLISH per publish (commandstats)`, 'calls', m(d, pp((x) => x.spublishPerPublish)), m(o, pp((x) => x.spublishPerPublish)), null, 3));
+      rows.push(row(sec, `primary ${k + 1}: Redis CPU per publish (all publishes; INFO cpu, idle subtracted)`, 'us', m(d, pp((x) => x.cpuPerPublishUs)), m(o, pp((x) => x.cpuPerPublishUs)), null, 2));
+      rows.push(row(sec, `primary ${k + 1}: Redis output bytes per publish`, 'B', m(d, pp((x) => x.outBytesPerPublish)), m(o, pp((x) => x.outBytesPerPublish)), null, 0));
+    }
   }
   for (const sp of p.spread) {
     const o = other('spread', sp.nodes);
@@ -188,7 +196,7 @@ export function renderScalingSummary(results) {
   const b = sc.byKind.baseline;
   const ns = sc.config.nodes;
   const c = sc.config;
-  const cell = (v, d) => fmt(v, d);
+  const cell = (v, d) => (typeof v === 'string' ? v : fmt(v, d));
   const line = (label, unit, get, d, list = 'deploy') =>
     `| ${label} | ${unit} | ${ns
       .map((n) => {
@@ -199,8 +207,11 @@ export function renderScalingSummary(results) {
       })
       .join(' | ')} |`;
   const mw = (f) => (d) => med(d.windows, f);
+  const cluster = c.redis === 'cluster';
+  const primaries = cluster ? (p.deploy[0]?.windows[0]?.perPrimary?.length ?? c.clusterPrimaries ?? 3) : 1;
+  const summed = cluster ? `, summed over the ${primaries} primaries` : '';
   const lines = [
-    `Scaling (${b ? 'product / --baseline-dir build' : 'product'}; medians of ${c.reps} window(s) per N; all nodes and Redis on one core)`,
+    `Scaling (${b ? 'product / --baseline-dir build' : 'product'}; ${cluster ? `Redis: a ${primaries}-primary Cluster, sharded pub/sub` : 'Redis: one redis-server'}; medians of ${c.reps} window(s) per N; all nodes and Redis on one core)`,
     '',
     `| Metric | Unit | ${ns.map((n) => `${n} node${n > 1 ? 's' : ''}`).join(' | ')} |`,
     `|---|---|${ns.map(() => '---:').join('|')}|`,
@@ -210,13 +221,26 @@ export function renderScalingSummary(results) {
   lines.push(line('lost', 'msgs', (d) => sum(d.windows, (w) => w.lost), 0));
   lines.push(line('Redis-to-node bus messages per publish, node metric', 'msgs', mw((w) => w.busMessagesPerPublish), 2));
   lines.push(line('Redis-to-node bus messages per publish, from Redis output bytes', 'msgs', mw((w) => w.busMessagesPerPublishFromBytes), 2));
-  lines.push(line('Redis output bytes per publish', 'B', mw((w) => w.redisOutBytesPerPublish), 0));
+  lines.push(line(`Redis output bytes per publish${summed}`, 'B', mw((w) => w.redisOutBytesPerPublish), 0));
   lines.push(line('Redis output bytes per delivered msg', 'B', mw((w) => w.redisOutBytesPerDelivered), 1));
-  lines.push(line('Redis input bytes per publish', 'B', mw((w) => w.redisInBytesPerPublish), 0));
+  lines.push(line(`Redis input bytes per publish${summed}`, 'B', mw((w) => w.redisInBytesPerPublish), 0));
   lines.push(line('node CPU per delivered msg (all nodes)', 'us', mw((w) => w.nodeCpuPerDeliveredUs), 2));
   lines.push(line('node CPU per publish (all nodes)', 'us', mw((w) => w.nodeCpuPerPublishUs), 0));
-  lines.push(line('Redis CPU per publish (INFO cpu, idle subtracted)', 'us', mw((w) => w.redisCpuPerPublishUs), 1));
+  lines.push(line(`Redis CPU per publish (INFO cpu, idle subtracted${summed})`, 'us', mw((w) => w.redisCpuPerPublishUs), 1));
   lines.push(line('of which EVAL/EVALSHA (commandstats)', 'us', mw((w) => w.redisEvalUsecPerPublish), 1));
+  if (cluster) {
+    const pp = (k, f) => mw((w) => (w.perPrimary?.[k] ? f(w.perPrimary[k]) : null));
+    lines.push(line('SPUBLISH per publish, all primaries (commandstats)', 'calls', mw((w) => w.perPrimary?.reduce((a, x) => a + x.spublishPerPublish, 0) ?? null), 3));
+    lines.push(line('EVAL/EVALSHA calls per publish, all primaries', 'calls', mw((w) => w.perPrimary?.reduce((a, x) => a + x.evalCalls, 0) / w.publishes), 3));
+    for (let k = 0; k < primaries; k++) {
+      lines.push(line(`primary ${k + 1}: rooms (small + big)`, '', (d) => (d.redis?.roomsPerPrimary?.[k] ? `${d.redis.roomsPerPrimary[k].small} + ${d.redis.roomsPerPrimary[k].big}` : null), 0));
+      const spublishShare = (w) => (100 * w.perPrimary[k].spublishCalls) / Math.max(1, w.perPrimary.reduce((a, x) => a + x.spublishCalls, 0));
+      const cpuShare = (w) => (100 * w.perPrimary[k].cpuSeconds) / w.perPrimary.reduce((a, x) => a + x.cpuSeconds, 0);
+      lines.push(line(`primary ${k + 1}: share of the publishes (its rooms) / of the SPUBLISH calls`, '%', (d) => `${fmt(pp(k, (x) => 100 * x.publishShare)(d), 1)} / ${fmt(mw((w) => (w.perPrimary?.[k] ? spublishShare(w) : null))(d), 1)}`, 0));
+      lines.push(line(`primary ${k + 1}: Redis CPU per publish (all publishes) / its share of the primaries' CPU`, 'us / %', (d) => `${fmt(pp(k, (x) => x.cpuPerPublishUs)(d), 1)} / ${fmt(mw((w) => (w.perPrimary?.[k] ? cpuShare(w) : null))(d), 0)}`, 0));
+      lines.push(line(`primary ${k + 1}: Redis output bytes per publish`, 'B', pp(k, (x) => x.outBytesPerPublish), 0));
+    }
+  }
   lines.push(line('p99 publish-to-receive', 'ms', mw((w) => w.latencyMs.p99), 1));
   lines.push(line('windows disturbed by other processes', '', (d) => d.windows.filter((w) => w.disturbed).length, 0));
   if (p.spread.length) {

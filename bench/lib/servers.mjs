@@ -31,6 +31,8 @@ export function productEnv(logLevel) {
     // The scenarios publish far above the per-connection default of 50/s from one connection.
     RATE_LIMIT_PER_SEC: '1000000',
     RATE_LIMIT_BURST: '1000000',
+    RATE_LIMIT_USER_PER_SEC: '1000000',
+    RATE_LIMIT_USER_BURST: '1000000',
     MAX_CONNECTIONS_PER_USER: '100000',
     // Every generated client comes from 127.0.0.1: the per-address limit (default 1000) would refuse them.
     MAX_CONNECTIONS_PER_IP: '100000',
@@ -105,7 +107,7 @@ export class Server {
     const env =
       isProduct
         ? { ...base, ...productEnv(logLevel), ...extraEnv }
-        : { ...base, JWT_SECRET: BENCH_SECRET, RATE_LIMIT_PER_SEC: '1000000', RATE_LIMIT_BURST: '1000000', MAX_CONNECTIONS_PER_USER: '100000', PRESENCE_EVENTS_MAX_MEMBERS: String(PRESENCE_MAX_MEMBERS), ...extraEnv };
+        : { ...base, JWT_SECRET: BENCH_SECRET, RATE_LIMIT_PER_SEC: '1000000', RATE_LIMIT_BURST: '1000000', RATE_LIMIT_USER_PER_SEC: '1000000', RATE_LIMIT_USER_BURST: '1000000', MAX_CONNECTIONS_PER_USER: '100000', PRESENCE_EVENTS_MAX_MEMBERS: String(PRESENCE_MAX_MEMBERS), ...extraEnv };
     const fd = fs.openSync(logFile, 'w');
     const argv = [...launcher(core), process.execPath, ...nodeArgs, script];
     const child = spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', fd, fd], cwd: isProduct ? dir : BENCH_DIR });
@@ -222,9 +224,10 @@ export class Server {
 
 /**
  * A redis-server for the cluster scenario: loopback, a free port, no persistence, pinned to the
- * servers' core like the product nodes. Its output goes to logs/<label>.log.
+ * servers' core like the product nodes. Its output goes to logs/<label>.log. `args`: extra flags
+ * (a Cluster primary's, bench/lib/redis-cluster.mjs).
  */
-export async function startRedis({ outDir, label, core = 0 }) {
+export async function startRedis({ outDir, label, core = 0, args = [] }) {
   const port = await new Promise((resolve, reject) => {
     const probe = http.createServer();
     probe.once('error', reject);
@@ -236,7 +239,7 @@ export async function startRedis({ outDir, label, core = 0 }) {
   const logFile = path.join(outDir, 'logs', `${label}.log`);
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const fd = fs.openSync(logFile, 'w');
-  const argv = [...launcher(core), 'redis-server', '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', path.dirname(logFile)];
+  const argv = [...launcher(core), 'redis-server', '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', path.dirname(logFile), ...args];
   const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', fd, fd] });
   fs.closeSync(fd);
   let exited = null;
@@ -254,6 +257,7 @@ export async function startRedis({ outDir, label, core = 0 }) {
   }
   return {
     pid: child.pid,
+    port,
     url: `redis://127.0.0.1:${port}`,
     async stop() {
       if (!exited) child.kill('SIGTERM');

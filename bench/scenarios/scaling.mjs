@@ -29,12 +29,22 @@
 //
 // With --baseline-dir the baseline slot runs that product build the same way (A/B in one run,
 // builds alternating per N); without it the scenario runs the product only.
+//
+// `scaling.redis`: 'single' (one redis-server, REDIS_URL) or 'cluster' (`--set scaling.redis=cluster`:
+// a Redis Cluster of `clusterPrimaries` primaries, no replicas, bench/lib/redis-cluster.mjs, every
+// primary pinned to the servers' core; the nodes get REDIS_CLUSTER_NODES and use sharded pub/sub).
+// On a Cluster, Redis's figures (INFO cpu/stats/commandstats) are summed over the primaries, and
+// each window also keeps them per primary (`perPrimary`): its rooms (by the slot of the room's
+// channel rg:room:{<room>}), the publishes into them, its SPUBLISH and EVAL/EVALSHA calls, CPU
+// (its own idle subtracted) and bytes. The bus probe (a PSUBSCRIBE, which sees no SPUBLISH) is
+// skipped there: the messages per publish come from the node metric only.
 import { performance } from 'node:perf_hooks';
 import http from 'node:http';
 import Redis from 'ioredis';
 import { connectMany, Kind } from '../lib/lean-ws.mjs';
 import { startMeter } from '../lib/proc.mjs';
 import { runSchedule } from '../lib/schedule.mjs';
+import { startRedisCluster } from '../lib/redis-cluster.mjs';
 import { Server, startRedis } from '../lib/servers.mjs';
 import { median, Samples, sleep, waitFor } from '../lib/stats.mjs';
 import { FanoutRoom, fmtRate } from './fanout.mjs';
@@ -52,7 +62,7 @@ export async function scalingRun(ctx, kinds) {
     // Alternate which build goes first from one N to the next.
     const order = c.nodes.indexOf(n) % 2 === 0 ? kinds : [...kinds].reverse();
     for (const kind of order) {
-      ctx.log(`  scaling ${kind}: ${n} node(s) + redis-server`);
+      ctx.log(`  scaling ${kind}: ${n} node(s) + ${redisLabel(c)}`);
       const r = await withCluster(ctx, kind, n, async (nodes, redis) => {
         const deploy = await deployPart(ctx, kind, nodes, redis);
         const spread = c.spread ? await spreadPart(ctx, kind, nodes, redis) : null;
@@ -76,18 +86,34 @@ export async function scalingRun(ctx, kinds) {
   return out;
 }
 
+export const redisLabel = (c) => (c.redis === 'cluster' ? `a ${c.clusterPrimaries ?? 3}-primary Redis Cluster` : 'redis-server');
+
+/**
+ * Redis (one server or a Cluster, per `scaling.redis`) and N product nodes on it. `redis`:
+ * { servers: [{pid, port, url}], pids, clients (one per server, for INFO), env, cluster (or null), url (single only) }.
+ */
 async function withCluster(ctx, kind, n, fn) {
-  const redis = await startRedis({ outDir: ctx.serverOptions.outDir, label: `scaling-${kind}-${n}-redis`, core: ctx.serverOptions.core });
+  const c = ctx.cfg.scaling;
+  const opts = { outDir: ctx.serverOptions.outDir, label: `scaling-${kind}-${n}-redis`, core: ctx.serverOptions.core };
+  let redis;
+  if (c.redis === 'cluster') {
+    const cluster = await startRedisCluster({ ...opts, primaries: c.clusterPrimaries ?? 3 });
+    redis = { servers: cluster.servers, cluster, env: { REDIS_CLUSTER_NODES: cluster.nodes }, url: null, stop: cluster.stop };
+  } else if (c.redis === 'single' || c.redis === undefined) {
+    const one = await startRedis(opts);
+    redis = { servers: [one], cluster: null, env: { REDIS_URL: one.url }, url: one.url, stop: one.stop };
+  } else throw new Error(`scaling.redis: 'single' or 'cluster', not ${c.redis}`);
+  redis.pids = redis.servers.map((s) => s.pid);
   const nodes = [];
   try {
     for (let i = 0; i < n; i++) {
-      nodes.push(await Server.start(kind, { ...ctx.serverOptions, label: `scaling-${kind}-${n}-node-${i + 1}`, extraEnv: { REDIS_URL: redis.url, NODE_ID: `bench-${i + 1}` } }));
+      nodes.push(await Server.start(kind, { ...ctx.serverOptions, label: `scaling-${kind}-${n}-node-${i + 1}`, extraEnv: { ...redis.env, NODE_ID: `bench-${i + 1}` } }));
     }
     ctx.servers.add(...nodes);
-    redis.client = new Redis(redis.url, { lazyConnect: false, maxRetriesPerRequest: 1 });
+    redis.clients = redis.servers.map((s) => new Redis(s.url, { lazyConnect: false, maxRetriesPerRequest: 1 }));
     return await fn(nodes, redis);
   } finally {
-    redis.client?.disconnect();
+    for (const cl of redis.clients ?? []) cl.disconnect();
     for (const node of nodes) {
       ctx.servers.delete(node);
       await node.stop();
@@ -110,6 +136,9 @@ async function deployPart(ctx, kind, nodes, redis) {
     const size = room.small ? c.smallMembers : c.bigMembers;
     for (let m = 0; m < size; m++) plan.push({ room, node: room.small ? room.home : m % n, sampled: m === 0 });
   }
+  // On a Cluster: the primary serving each room's channel (its history keys share the slot).
+  const shards = redis.servers.length;
+  if (redis.cluster) for (const room of rooms) room.shard = await redis.cluster.slotOwner(`rg:room:{${room.name}}`);
   const rec = { recording: null };
   const onSampled = (client, k, buf, ps, pe) => {
     if (k !== Kind.Message || rec.recording === null) return;
@@ -179,8 +208,9 @@ async function deployPart(ctx, kind, nodes, redis) {
       return { acked, complete };
     };
 
-    // Warm-up, unmetered: JIT, and the probe measures the bytes of one bus message.
-    const probe = await busProbe(redis.url);
+    // Warm-up, unmetered: JIT, and the probe measures the bytes of one bus message (one server
+    // only: a pattern subscription sees no SPUBLISH).
+    const probe = redis.cluster ? { stop: () => null } : await busProbe(redis.url);
     const warmCount = Math.max(20, Math.round(c.warmupSeconds * c.publishRate));
     {
       const a0 = ackedTotal();
@@ -194,14 +224,17 @@ async function deployPart(ctx, kind, nodes, redis) {
     // Idle CPU (heartbeats, Redis's cron) with everything connected: Redis's is subtracted from
     // its CPU per publish (at a few hundred publishes/s it would otherwise dominate).
     const idle = await (async () => {
-      const a = await redisInfo(redis.client);
-      const meter = startMeter([...nodes.map((s) => s.pid), redis.pid]);
+      const a = await redisInfoAll(redis);
+      const meter = startMeter([...nodes.map((s) => s.pid), ...redis.pids]);
       await sleep(c.idleSeconds * 1000);
       const cpu = meter.stop();
-      const b = await redisInfo(redis.client);
+      const b = await redisInfoAll(redis);
+      const perSecond = (x, y) => (y.used_cpu_user + y.used_cpu_sys - x.used_cpu_user - x.used_cpu_sys) / cpu.wallSeconds;
       return {
         seconds: cpu.wallSeconds,
-        redisCpuPerSecond: (b.used_cpu_user + b.used_cpu_sys - a.used_cpu_user - a.used_cpu_sys) / cpu.wallSeconds,
+        redisCpuPerSecond: perSecond(a, b),
+        redisCpuPerSecondPerServer: b.per.map((y, k) => perSecond(a.per[k], y)),
+        redisOutBytesPerSecond: (b.total_net_output_bytes - a.total_net_output_bytes) / cpu.wallSeconds,
         nodesCpuPerSecond: cpu.serverCpuSeconds.slice(0, n).reduce((x, y) => x + y, 0) / cpu.wallSeconds,
       };
     })();
@@ -211,18 +244,18 @@ async function deployPart(ctx, kind, nodes, redis) {
       const run = async () => {
         const count = Math.max(50, Math.round(c.seconds * c.publishRate));
         const m0 = await scrapeAll(nodes);
-        const i0 = await redisInfo(redis.client);
+        const i0 = await redisInfoAll(redis);
         const a0 = ackedTotal();
         const e0 = publishers.reduce((a, p) => a + p.errors, 0);
         const d0 = deliveredTotal();
         const lat = new Samples(count);
         rec.recording = lat;
-        const meter = startMeter([...nodes.map((s) => s.pid), redis.pid]);
+        const meter = startMeter([...nodes.map((s) => s.pid), ...redis.pids]);
         const w = await publishWindow(c.publishRate, count);
         const { acked, complete } = await settle(a0, d0, count, w.expected);
         const cpu = meter.stop();
         rec.recording = null;
-        const i1 = await redisInfo(redis.client);
+        const i1 = await redisInfoAll(redis);
         const m1 = await scrapeAll(nodes);
         const delivered = deliveredTotal() - d0;
         const nodeCpu = cpu.serverCpuSeconds.slice(0, n).reduce((a, b) => a + b, 0);
@@ -247,7 +280,7 @@ async function deployPart(ctx, kind, nodes, redis) {
           latencyMs: lat.summary(),
           nodeCpuSeconds: cpu.serverCpuSeconds.slice(0, n),
           redisCpuSeconds: redisCpu, // INFO cpu, idle subtracted
-          redisCpuSecondsProc: cpu.serverCpuSeconds[n], // /proc, not subtracted
+          redisCpuSecondsProc: cpu.serverCpuSeconds.slice(n).reduce((a, b) => a + b, 0), // /proc, not subtracted
           redisCpuSecondsInfoRaw: redisCpuInfo,
           redisEvalUsecPerPublish: ((commandsDelta(i0, i1).eval?.usec ?? 0) + (commandsDelta(i0, i1).evalsha?.usec ?? 0)) / count,
           nodeCpuPerDeliveredUs: (1e6 * nodeCpu) / delivered,
@@ -269,6 +302,8 @@ async function deployPart(ctx, kind, nodes, redis) {
           busMetric: bus, // null without the metric; else { perNode: [{kind: count}], total }
           busMessagesPerPublish: bus ? bus.total / count : null,
           busRoomMessagesPerPublish: bus && bus.byKind.room !== undefined ? bus.byKind.room / count : null,
+          redisServers: shards,
+          perPrimary: redis.cluster ? perPrimary(redis, rooms, w.perRoom, i0, i1, idle, cpu, n, count) : null,
           cpu,
         };
         return r;
@@ -280,7 +315,11 @@ async function deployPart(ctx, kind, nodes, redis) {
           `node CPU ${r.nodeCpuPerDeliveredUs.toFixed(2)} us/delivered, Redis CPU ${r.redisCpuPerPublishUs.toFixed(2)} us/publish, ` +
           `Redis out ${r.redisOutBytesPerPublish.toFixed(0)} B/publish` +
           (r.busMessagesPerPublish !== null ? `, bus msgs/publish ${r.busMessagesPerPublish.toFixed(2)}` : '') +
-          `, p99 ${r.latencyMs.p99} ms`,
+          `, p99 ${r.latencyMs.p99} ms` +
+          (r.perPrimary
+            ? `; per primary: publishes ${r.perPrimary.map((x) => x.publishes).join('/')}, SPUBLISH ${r.perPrimary.map((x) => x.spublishCalls).join('/')}, ` +
+              `CPU ${r.perPrimary.map((x) => x.cpuPerPublishUs.toFixed(1)).join('/')} us/publish, out ${r.perPrimary.map((x) => x.outBytesPerPublish.toFixed(0)).join('/')} B/publish`
+            : ''),
       );
       await sleep(300);
     }
@@ -296,6 +335,7 @@ async function deployPart(ctx, kind, nodes, redis) {
       setupSeconds,
       busMessageBytes,
       idle,
+      redis: redis.cluster ? { primaries: redis.servers.map((s) => s.port), roomsPerPrimary: redis.servers.map((_, k) => ({ small: rooms.filter((r) => r.small && r.shard === k).length, big: rooms.filter((r) => !r.small && r.shard === k).length })) } : { single: true },
       windows,
     };
   } finally {
@@ -322,6 +362,60 @@ async function busProbe(url) {
       return messages ? bytes / messages : null;
     },
   };
+}
+
+/**
+ * One window's figures per Cluster primary: its rooms, the publishes into them (what its SPUBLISH
+ * calls should count), its CPU per publish of the whole window (INFO cpu, its own idle subtracted:
+ * the primaries' sum is the window's redisCpuPerPublishUs), bytes, and commandstats.
+ */
+function perPrimary(redis, rooms, perRoom, i0, i1, idle, cpu, n, count) {
+  return redis.servers.map((server, k) => {
+    const a = i0.per[k];
+    const b = i1.per[k];
+    const cmds = commandsDelta(a, b);
+    const cpuInfo = b.used_cpu_user + b.used_cpu_sys - a.used_cpu_user - a.used_cpu_sys;
+    const cpuSeconds = cpuInfo - idle.redisCpuPerSecondPerServer[k] * cpu.wallSeconds;
+    let publishes = 0;
+    for (const [room, m] of perRoom) if (room.shard === k) publishes += m;
+    const spublishCalls = cmds.spublish?.calls ?? 0;
+    const evalCalls = (cmds.eval?.calls ?? 0) + (cmds.evalsha?.calls ?? 0);
+    return {
+      port: server.port,
+      smallRooms: rooms.filter((r) => r.small && r.shard === k).length,
+      bigRooms: rooms.filter((r) => !r.small && r.shard === k).length,
+      publishes,
+      publishShare: publishes / count,
+      spublishCalls,
+      spublishPerPublish: spublishCalls / count,
+      evalCalls,
+      evalUsecPerPublish: ((cmds.eval?.usec ?? 0) + (cmds.evalsha?.usec ?? 0)) / count,
+      cpuSeconds,
+      cpuSecondsInfoRaw: cpuInfo,
+      cpuSecondsProc: cpu.serverCpuSeconds[n + k],
+      cpuPerPublishUs: (1e6 * cpuSeconds) / count, // per publish of the whole window
+      cpuPerOwnPublishUs: publishes ? (1e6 * cpuSeconds) / publishes : null, // per publish this primary served
+      outBytesPerPublish: (b.total_net_output_bytes - a.total_net_output_bytes) / count,
+      inBytesPerPublish: (b.total_net_input_bytes - a.total_net_input_bytes) / count,
+      commandsPerPublish: (b.total_commands_processed - a.total_commands_processed) / count,
+      commandstats: cmds,
+    };
+  });
+}
+
+/** redisInfo of every server (`per`), and their sum in the same shape (numbers and commandstats added). */
+async function redisInfoAll(redis) {
+  const per = await Promise.all(redis.clients.map(redisInfo));
+  const sum = { commands: {} };
+  for (const info of per) {
+    for (const [k, v] of Object.entries(info)) if (typeof v === 'number') sum[k] = (sum[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(info.commands)) {
+      const t = (sum.commands[k] ??= { calls: 0, usec: 0 });
+      t.calls += v.calls;
+      t.usec += v.usec;
+    }
+  }
+  return { ...sum, per };
 }
 
 /** INFO stats and cpu as numbers, and commandstats as {command: {calls, usec}}. */
@@ -400,7 +494,7 @@ async function spreadPart(ctx, kind, nodes, redis) {
   const c = ctx.cfg.scaling;
   const f = ctx.cfg.fanout;
   const n = nodes.length;
-  const room = new FanoutRoom(ctx, nodes[0], { memberServers: nodes, otherPids: [redis.pid] });
+  const room = new FanoutRoom(ctx, nodes[0], { memberServers: nodes, otherPids: redis.pids });
   try {
     await room.open();
     await room.grow(c.spreadSize);

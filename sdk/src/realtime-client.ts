@@ -17,7 +17,7 @@ import { Emitter, rethrowLater } from './emitter';
 import { ClientErrorCode, RealtimeError } from './errors';
 import { Heartbeat } from './heartbeat';
 import { RequestTracker } from './request-tracker';
-import { rejoinRooms } from './room-recovery';
+import { RoomRecovery } from './room-recovery';
 import { RoomState, type RoomHandler } from './room-state';
 import { SocketSession } from './socket-session';
 import { TokenRefresher } from './token-refresher';
@@ -45,6 +45,7 @@ const disconnected = (message: string, closeCode?: number) =>
 export class RealtimeClient {
   private readonly events = new Emitter<RealtimeEvents>();
   private readonly rooms = new RoomState();
+  private readonly recovery = new RoomRecovery(this.rooms, (room, since) => this.request<JoinAck>(ClientMessageType.RoomJoin, since ? { room, since } : { room }), this.events);
   private readonly requests: RequestTracker;
   private readonly session: SocketSession;
   /** Only with `getToken`: a static token cannot be renewed. */
@@ -78,10 +79,11 @@ export class RealtimeClient {
       onFrame: (frame) => this.route(frame),
       onWelcome: (welcome) => {
         this.refresher?.start(welcome.tokenExpiresInMs);
-        rejoinRooms(this.rooms, (room, since) => this.request<JoinAck>(ClientMessageType.RoomJoin, since ? { room, since } : { room }), this.events);
+        this.recovery.rejoinAll();
       },
       onSocketGone: (code) => {
         this.refresher?.stop();
+        this.recovery.cancel();
         this.requests.failAll((type) => disconnected(`the connection closed before the reply to ${type}`, code));
       },
     });
@@ -113,6 +115,7 @@ export class RealtimeClient {
   /** Closes for good: no reconnect, in-flight requests reject with DISCONNECTED, rooms are forgotten, no timer is left. */
   close(): void {
     this.refresher?.stop();
+    this.recovery.cancel();
     this.session.close();
     this.requests.failAll((type) => disconnected(`closed by the app before the reply to ${type}`));
     this.rooms.clear();

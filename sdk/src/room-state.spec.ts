@@ -1,5 +1,6 @@
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import type { RoomMessageData } from './protocol';
+import { REJOIN_BACKOFF, REJOIN_RETRIES } from './room-recovery';
 import { RoomState } from './room-state';
 import { flush, setup, useFakeClientClock } from './testing/harness';
 
@@ -203,6 +204,49 @@ describe('RealtimeClient rooms, re-join and recovery', () => {
     expect(h.client.joinedRooms).toEqual(['public:a']);
     const third = await h.reconnect();
     expect(third.lastSent('room.join').data).toEqual({ room: 'public:a', since: { offset: 1, epoch: 'e1' } });
+    h.client.close();
+  });
+
+  it('retries a re-join refused for now (UNAVAILABLE, RATE_LIMITED) with backoff, then gives up after REJOIN_RETRIES', async () => {
+    const { h, socket } = await joinedClient(1);
+    socket.serverClose(1006);
+    const second = await h.reconnect();
+    const joins = () => second.sentOfType('room.join');
+    second.error(joins()[0], 'UNAVAILABLE', 'the store is failing over');
+    await jest.advanceTimersByTimeAsync(REJOIN_BACKOFF.minMs);
+    expect(joins()).toHaveLength(2);
+    second.error(joins()[1], 'RATE_LIMITED', 'user rate limit exceeded; slow down');
+    await jest.advanceTimersByTimeAsync(2 * REJOIN_BACKOFF.minMs);
+    expect(joins()).toHaveLength(3);
+    expect(joins()[2].data).toEqual({ room: 'public:a', since: { offset: 1, epoch: 'e1' } });
+    second.ack(joins()[2], { room: 'public:a', offset: 1, epoch: 'e1', recovered: true });
+    await flush();
+    expect(h.events.recovery).toEqual([{ room: 'public:a', recovered: true, offset: 1, epoch: 'e1' }]);
+    expect(h.events.error).toEqual([]);
+
+    second.serverClose(1006);
+    const third = await h.reconnect({ heartbeatIntervalMs: 0 }); // the fake server answers no ping
+    for (let attempt = 0; attempt <= REJOIN_RETRIES; attempt++) {
+      third.error(third.lastSent('room.join'), 'UNAVAILABLE', 'still failing over');
+      await jest.advanceTimersByTimeAsync(REJOIN_BACKOFF.maxMs);
+    }
+    expect(third.sentOfType('room.join')).toHaveLength(REJOIN_RETRIES + 1);
+    expect(h.events.error).toEqual([expect.objectContaining({ code: 'UNAVAILABLE', room: 'public:a' })]);
+    expect(h.client.joinedRooms).toEqual([]);
+    h.client.close();
+  });
+
+  it('drops a pending re-join retry when the socket goes away, and re-joins once on the next welcome', async () => {
+    const { h, socket } = await joinedClient(1);
+    socket.serverClose(1006);
+    const second = await h.reconnect();
+    second.error(second.lastSent('room.join'), 'UNAVAILABLE', 'the store is failing over');
+    await flush();
+    second.serverClose(1006); // before the retry fires
+    const third = await h.reconnect({ heartbeatIntervalMs: 0 }); // the fake server answers no ping
+    await jest.advanceTimersByTimeAsync(REJOIN_BACKOFF.maxMs);
+    expect(second.sentOfType('room.join')).toHaveLength(1);
+    expect(third.sentOfType('room.join')).toHaveLength(1);
     h.client.close();
   });
 

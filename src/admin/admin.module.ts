@@ -13,11 +13,13 @@ import { RoomMembersController } from './room-members.controller';
 import { RoomsController } from './rooms.controller';
 import { StatsController } from './stats.controller';
 import { UsersController } from './users.controller';
+import { WebhooksController } from './webhooks.controller';
+import { WebhooksModule } from '../webhooks/webhooks.module';
 
 /** The admin REST API under /admin (OpenAPI at /docs), built on RealtimeService; the dashboard page is public/admin/ui. */
 @Module({
-  imports: [RealtimeServiceModule, RevocationModule, ClusterModule, PresenceModule, RegistryModule],
-  controllers: [ConnectionsController, RoomsController, RoomMembersController, UsersController, BroadcastController, StatsController, RevocationsController],
+  imports: [RealtimeServiceModule, RevocationModule, ClusterModule, PresenceModule, RegistryModule, WebhooksModule],
+  controllers: [ConnectionsController, RoomsController, RoomMembersController, UsersController, BroadcastController, StatsController, RevocationsController, WebhooksController],
   providers: [AdminAuthGuard, AdminJwtVerifier],
 })
 export class AdminModule {}

@@ -16,20 +16,17 @@ import type { ControlHandler, ControlMessage, InterestKind } from './bus';
  *   rg:ctl           a ControlMessage as JSON
  * Frames stay Buffers end to end: a node slices the prefix off and writes the rest to sockets.
  *
- * Room and user channels come in two spellings (ChannelNames): classic on one Redis or Sentinel
+ * Channels come in two spellings (ChannelNames): classic on one Redis or Sentinel
  * (PUBLISH/SUBSCRIBE, the names above), sharded on a Redis Cluster (SPUBLISH/SSUBSCRIBE: a channel
- * lives on the shard of its hash slot), where they carry the hash tag of their keys:
+ * lives on the shard of its hash slot), where they carry a hash tag:
  *   rg:room:{<room>}, rg:ev:{<room>}     the slot of the room's history keys (rg:h:{<room>}:...),
  *                                        so the history APPEND script can SPUBLISH from its slot
  *   rg:user:{u:<tag>}:<userId>           the slot of the user's ticket keys (src/redis/user-tag.ts)
  *   rg:dm:{u:<tag>}:<userId>             the same slot: the user stream's APPEND script SPUBLISHes there
- * The shared channels (rg:all, rg:node:<id>, rg:ctl) stay classic everywhere: every node hears them.
+ *   rg:{all}, rg:{ctl}, rg:node:{<id>}   a slot each. Not classic PUBLISH: a Cluster client sends a
+ *                                        keyless command to any node, and two publishes through
+ *                                        two nodes may arrive in either order.
  */
-export const Channel = {
-  all: 'rg:all',
-  node: (nodeId: string) => `rg:node:${nodeId}`,
-  control: 'rg:ctl',
-} as const;
 
 /** What an interest channel is about: a room's messages, a room's events, or a user's frames. */
 export type InterestChannelKind = 'room' | 'event' | 'user' | 'userStream';
@@ -38,6 +35,12 @@ export type InterestChannelKind = 'room' | 'event' | 'user' | 'userStream';
 export interface ChannelNames {
   /** Sharded pub/sub (SPUBLISH/SSUBSCRIBE) on a Redis Cluster; else classic PUBLISH/SUBSCRIBE. */
   readonly sharded: boolean;
+  /** Broadcasts to every session of every node. */
+  readonly all: string;
+  /** Control messages, heard by every node. */
+  readonly control: string;
+  /** Kicks for one node's sessions. */
+  node(nodeId: string): string;
   room(room: string): string;
   roomEvent(room: string): string;
   user(userId: string): string;
@@ -60,8 +63,12 @@ const PREFIXES: [string, InterestChannelKind][] = [
 
 function names(sharded: boolean, room: (room: string) => string, user: (userId: string) => string, key: (kind: InterestChannelKind, rest: string) => string): ChannelNames {
   const roomOf = (prefix: string) => (name: string) => prefix + room(name);
+  const tag = (name: string) => (sharded ? `{${name}}` : name);
   const self: ChannelNames = {
     sharded,
+    all: `rg:${tag('all')}`,
+    control: `rg:${tag('ctl')}`,
+    node: (nodeId) => `rg:node:${tag(nodeId)}`,
     room: roomOf('rg:room:'),
     roomEvent: roomOf('rg:ev:'),
     user: (userId) => `rg:user:${user(userId)}`,
@@ -80,7 +87,7 @@ function names(sharded: boolean, room: (room: string) => string, user: (userId: 
 export const CLASSIC_CHANNELS = names(false, (room) => room, (userId) => userId, (_kind, rest) => rest);
 
 /**
- * Redis Cluster: sharded pub/sub. Room names hold no brace, so `{<room>}` is the whole name; the
+ * Redis Cluster: sharded pub/sub. Room names and node ids hold no brace, so `{<room>}` is the whole name; the
  * user tag is base64url, so `{u:<tag>}:` ends at the first `}` whatever the user id holds.
  */
 export const SHARDED_CHANNELS = names(

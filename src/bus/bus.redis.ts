@@ -1,7 +1,7 @@
 import type { StoredMessage } from '../history/history-store';
 import type { RedisClients } from '../redis/redis-clients';
 import { Bus, BusListener, ControlHandler, ControlMessage, InterestKind } from './bus';
-import { Channel, ChannelNames, channelNames, ControlHandlers, joinPayload, PATTERNS, splitPayload } from './bus-codec';
+import { ChannelNames, channelNames, ControlHandlers, joinPayload, PATTERNS, splitPayload } from './bus-codec';
 import { ChannelInterest, SubscribeCommands } from './channel-interest';
 
 /** What a node received from Redis, by kind (MetricsModule's BusMetrics: realtime_bus_messages_received_total). */
@@ -23,8 +23,8 @@ export const INTEREST_LINGER_MS = 5000;
 export const MAX_INTEREST_CHANNELS = 100_000;
 
 /**
- * Redis pub/sub: at most once, in each channel's publish order. Room and user channels are classic
- * on one Redis or Sentinel, sharded on a Redis Cluster (bus-codec.ts); the shared ones are classic.
+ * Redis pub/sub: at most once, in each channel's publish order. Channels are classic on one Redis
+ * or Sentinel, sharded on a Redis Cluster (bus-codec.ts).
  */
 export class RedisBus implements Bus {
   private listener?: BusListener;
@@ -32,6 +32,7 @@ export class RedisBus implements Bus {
   private readonly handlers = new ControlHandlers();
   private readonly channels: ChannelNames;
   readonly interests: ChannelInterest;
+  private readonly subscribeShared: (channels: string[]) => Promise<unknown>;
 
   constructor(
     private readonly redis: RedisClients,
@@ -43,15 +44,17 @@ export class RedisBus implements Bus {
     const sub = redis.subscriber;
     this.channels = channelNames(redis.mode);
     const connected = () => sub.status === 'ready';
+    const commands: SubscribeCommands = this.channels.sharded
+      ? shardedCommands(redis, this.channels, connected)
+      : {
+          subscribe: (channels) => sub.subscribe(...channels),
+          unsubscribe: (channels) => sub.unsubscribe(...channels),
+          subscribePatterns: () => sub.psubscribe(...PATTERNS),
+          connected,
+        };
+    this.subscribeShared = commands.subscribe;
     this.interests = new ChannelInterest(
-      this.channels.sharded
-        ? shardedCommands(redis, this.channels, connected)
-        : {
-            subscribe: (channels) => sub.subscribe(...channels),
-            unsubscribe: (channels) => sub.unsubscribe(...channels),
-            subscribePatterns: () => sub.psubscribe(...PATTERNS),
-            connected,
-          },
+      commands,
       {
         lingerMs: options.lingerMs ?? INTEREST_LINGER_MS,
         maxChannels: this.channels.sharded ? Infinity : (options.maxChannels ?? MAX_INTEREST_CHANNELS),
@@ -91,7 +94,7 @@ export class RedisBus implements Bus {
       });
     }
     // Shared channels; rooms and users are subscribed by interest.
-    void sub.subscribe(Channel.all, Channel.control, Channel.node(this.nodeId));
+    void this.subscribeShared([this.channels.all, this.channels.control, this.channels.node(this.nodeId)]);
   }
 
   interest(kind: InterestKind, key: string): void {
@@ -123,21 +126,21 @@ export class RedisBus implements Bus {
     await this.publish(this.channels.user(userId), frame);
   }
 
-  /** A room or user channel: SPUBLISH to its shard on a Cluster. */
+  /** SPUBLISH to the channel's shard on a Cluster. */
   private async publish(channel: string, payload: Buffer): Promise<void> {
     await (this.channels.sharded ? this.redis.command.spublish(channel, payload) : this.redis.command.publish(channel, payload));
   }
 
   async toAll(frame: Buffer): Promise<void> {
-    await this.redis.command.publish(Channel.all, frame);
+    await this.publish(this.channels.all, frame);
   }
 
   async kick(nodeId: string, sessionId: string, code?: number): Promise<void> {
-    await this.redis.command.publish(Channel.node(nodeId), `${code === undefined ? 'kick' : `kick:${code}`}|${sessionId}`);
+    await this.publish(this.channels.node(nodeId), Buffer.from(`${code === undefined ? 'kick' : `kick:${code}`}|${sessionId}`));
   }
 
   async control(message: ControlMessage): Promise<void> {
-    await this.redis.command.publish(Channel.control, JSON.stringify(message));
+    await this.publish(this.channels.control, Buffer.from(JSON.stringify(message)));
   }
 
   onControl(handler: ControlHandler): void {
@@ -173,10 +176,10 @@ export class RedisBus implements Bus {
       if (received) received.user.value++;
       const { fields, frame } = splitPayload(payload, 2);
       listener.userMessage(target.key, Number(fields[0]), fields[1], frame);
-    } else if (channel === Channel.all) {
+    } else if (channel === this.channels.all) {
       if (received) received.broadcast.value++;
       listener.allFrame(payload);
-    } else if (channel === Channel.control) {
+    } else if (channel === this.channels.control) {
       if (received) received.control.value++;
       this.handlers.dispatch(JSON.parse(payload.toString()) as ControlMessage);
     } else {

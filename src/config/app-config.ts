@@ -31,6 +31,9 @@ export interface AppConfig {
   sendBufferMaxBytes: number;
   rateLimitPerSec: number;
   rateLimitBurst: number;
+  /** Per-user token bucket, shared by the user's connections on every node (src/ratelimit/). */
+  rateLimitUserPerSec: number;
+  rateLimitUserBurst: number;
   maxConnections: number;
   maxConnectionsPerUser: number;
   maxConnectionsPerIp: number;
@@ -85,6 +88,10 @@ export interface WebhookConfig {
   retryBaseMs: number;
   retryMaxMs: number;
   queueMaxEvents: number;
+  /** POSTs in flight at once on each node (BullMQ worker concurrency; the memory queue sends one at a time). */
+  concurrency: number;
+  /** Dead letters kept (the newest): GET /admin/webhooks/failed. */
+  failedMax: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

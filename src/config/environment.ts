@@ -75,6 +75,13 @@ export class Environment {
   @IsInt() @Min(1)
   RATE_LIMIT_BURST: number = 100;
 
+  /** Per user, all their connections on every node together (cluster-wide with Redis); on top of the per-connection bucket. */
+  @IsInt() @Min(1)
+  RATE_LIMIT_USER_PER_SEC: number = 200;
+
+  @IsInt() @Min(1)
+  RATE_LIMIT_USER_BURST: number = 400;
+
   @IsInt() @Min(1)
   MAX_CONNECTIONS: number = 100_000;
 
@@ -188,6 +195,14 @@ export class Environment {
 
   @IsInt() @Min(1)
   WEBHOOK_QUEUE_MAX_EVENTS: number = 10_000;
+
+  /** POSTs in flight at once per node, with Redis (BullMQ worker concurrency); one at a time without. */
+  @IsInt() @Min(1) @Max(1000)
+  WEBHOOK_CONCURRENCY: number = 8;
+
+  /** Dead letters kept (the newest): GET /admin/webhooks/failed. */
+  @IsInt() @Min(1) @Max(1_000_000)
+  WEBHOOK_FAILED_MAX: number = 10_000;
 
   /** Warn/error lines one session (socket errors, failing handlers) or component may log each minute; the rest are counted. */
   @IsInt() @Min(1)

@@ -175,6 +175,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     sendBufferMaxBytes: parsed.SEND_BUFFER_MAX_BYTES,
     rateLimitPerSec: parsed.RATE_LIMIT_PER_SEC,
     rateLimitBurst: parsed.RATE_LIMIT_BURST,
+    rateLimitUserPerSec: parsed.RATE_LIMIT_USER_PER_SEC,
+    rateLimitUserBurst: parsed.RATE_LIMIT_USER_BURST,
     maxConnections: parsed.MAX_CONNECTIONS,
     maxConnectionsPerUser: parsed.MAX_CONNECTIONS_PER_USER,
     maxConnectionsPerIp: parsed.MAX_CONNECTIONS_PER_IP,
@@ -202,6 +204,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
           retryBaseMs: parsed.WEBHOOK_RETRY_BASE_MS,
           retryMaxMs: parsed.WEBHOOK_RETRY_MAX_MS,
           queueMaxEvents: parsed.WEBHOOK_QUEUE_MAX_EVENTS,
+          concurrency: parsed.WEBHOOK_CONCURRENCY,
+          failedMax: parsed.WEBHOOK_FAILED_MAX,
         }
       : undefined,
     logWarnLinesPerMin: parsed.LOG_WARN_LINES_PER_MIN,

@@ -12,6 +12,8 @@ import { Session } from '../registry/session';
 import { readEnvelope, readId } from './envelope-reader';
 
 const NO_DATA = Object.freeze({});
+const CONNECTION_OVER_RATE = 'rate limit exceeded; slow down';
+const USER_OVER_RATE = 'user rate limit exceeded; slow down';
 
 /**
  * parse -> rate limit -> envelope -> handler lookup -> validate -> invoke -> reply, for one text
@@ -41,12 +43,14 @@ export class FramePipelineService implements OnApplicationBootstrap {
       frame = JSON.parse(raw.toString());
     } catch {
       // Unparsable frames count against the rate like any other: else a flood of them is free.
-      if (!session.rateLimit.take(Date.now())) return this.refuseOverRate(session, undefined);
+      const refused = this.overRate(session);
+      if (refused) return this.refuseOverRate(session, undefined, refused);
       return this.outbound.sendError(session, undefined, { code: ErrorCode.BadJson, message: 'frame is not valid JSON' });
     }
     const id = readId(frame);
     try {
-      if (!session.rateLimit.take(Date.now())) return this.refuseOverRate(session, id);
+      const refused = this.overRate(session);
+      if (refused) return this.refuseOverRate(session, id, refused);
       this.dispatch(session, frame, id);
     } catch (err) {
       this.fail(session, id, undefined, err);
@@ -65,13 +69,24 @@ export class FramePipelineService implements OnApplicationBootstrap {
     );
   }
 
-  /** Over the rate: RATE_LIMITED; a client that keeps going for another burst is closed with 4009. */
-  private refuseOverRate(session: Session, id: string | undefined): void {
+  /** The connection's bucket, then the user's budget (shared by their connections, on every node with Redis); undefined: within both. */
+  private overRate(session: Session): string | undefined {
+    const now = Date.now();
+    if (!session.rateLimit.take(now)) return CONNECTION_OVER_RATE;
+    if (!session.userRateLimit.take(now)) return USER_OVER_RATE;
+    return undefined;
+  }
+
+  /**
+   * Over the rate: RATE_LIMITED; a client that keeps going for another burst of its connection's
+   * bucket is closed with 4009 (per connection: refusals by the user's budget do not count).
+   */
+  private refuseOverRate(session: Session, id: string | undefined, message: string): void {
     if (session.rateLimit.refusedInARow > this.config.rateLimitBurst) {
       this.outbound.close(session, CloseCode.TooManyRequests, 'too many requests');
       return;
     }
-    this.outbound.sendError(session, id, { code: ErrorCode.RateLimited, message: 'rate limit exceeded; slow down' });
+    this.outbound.sendError(session, id, { code: ErrorCode.RateLimited, message });
   }
 
   private fail(session: Session, id: string | undefined, type: string | undefined, err: unknown): void {

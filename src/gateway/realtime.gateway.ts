@@ -14,6 +14,7 @@ import { HeartbeatService } from '../heartbeat/heartbeat.service';
 import { LifecycleEventsService } from '../lifecycle/lifecycle-events.service';
 import { LogLimiter } from '../logging/log-limiter';
 import { PresenceService } from '../presence/presence.service';
+import { USER_RATE_LIMITER, UserRateLimiter } from '../ratelimit/user-rate-limiter';
 import { GatewayMetrics } from '../metrics/gateway.metrics';
 import { CloseCode, ServerMessageType, StreamPosition, WelcomeData } from '../protocol';
 import { ConnectionRegistryService } from '../registry/connection-registry.service';
@@ -48,6 +49,7 @@ export class RealtimeGateway {
     private readonly presence: PresenceService,
     private readonly lifecycle: LifecycleEventsService,
     private readonly metrics: GatewayMetrics,
+    @Inject(USER_RATE_LIMITER) private readonly userRateLimiter: UserRateLimiter,
     limiter: LogLimiter,
     @InjectPinoLogger(RealtimeGateway.name) private readonly logger: PinoLogger,
   ) {
@@ -88,6 +90,7 @@ export class RealtimeGateway {
     );
     session.tokenId = identity.jti;
     session.claims = identity.claims;
+    session.userRateLimit = this.userRateLimiter.acquire(session.userId);
     (socket as SessionSocket)[SESSION] = session;
     // The TCP socket ws reads from: any byte read from it proves the peer alive (see HeartbeatService).
     (req.socket as PeerSocket)[SESSION] = session;
@@ -122,6 +125,7 @@ export class RealtimeGateway {
 
   private disconnected(session: Session, code: number): void {
     const rooms = this.registry.remove(session);
+    this.userRateLimiter.release(session.userId);
     this.presence.sessionClosed(session, rooms);
     for (const room of rooms) this.lifecycle.roomLeft(session, room);
     this.metrics.closed(code);

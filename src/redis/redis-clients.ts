@@ -28,6 +28,8 @@ const onReadOnly = (err: Error) => err.message.startsWith('READONLY');
  */
 export class RedisClients {
   readonly mode: RedisConnection['mode'];
+  /** How to reach Redis, for the components that need connections of their own (the webhook queue). */
+  readonly target: RedisConnection;
   readonly command: Redis;
   readonly subscriber: Redis;
 
@@ -35,6 +37,7 @@ export class RedisClients {
   constructor(connection: RedisConnection | string) {
     const target: RedisConnection = typeof connection === 'string' ? { mode: 'single', url: connection } : connection;
     this.mode = target.mode;
+    this.target = target;
     this.command = connect(target, COMMON, false);
     // The subscriber queues its (re)subscriptions while it connects.
     this.subscriber = connect(target, { ...COMMON, enableOfflineQueue: true }, true);
@@ -63,6 +66,19 @@ export class RedisClients {
     this.command.disconnect();
     this.subscriber.disconnect();
   }
+}
+
+/**
+ * A connection for BullMQ (the webhook queue): unlike ours it queues commands while it reconnects
+ * and retries them without limit (BullMQ requires `maxRetriesPerRequest: null` for workers), so
+ * the caller must bound what it sends meanwhile. BullMQ duplicates it for its blocking reads.
+ */
+export function queueConnection(target: RedisConnection): Redis | Cluster {
+  const options: RedisOptions = { enableOfflineQueue: true, maxRetriesPerRequest: null, retryStrategy: COMMON.retryStrategy };
+  if (target.mode === 'cluster') {
+    return new Cluster(target.nodes, { enableOfflineQueue: true, redisOptions: { password: target.password, maxRetriesPerRequest: null } });
+  }
+  return connect(target, options, false);
 }
 
 function connect(target: RedisConnection, options: RedisOptions, subscriber: boolean): Redis {

@@ -4,6 +4,7 @@ import type { SessionInfo } from './session-info';
 import type { TokenBucket } from './token-bucket';
 
 const EMPTY_CLAIMS = Object.freeze({});
+const UNLIMITED = Object.freeze({ take: () => true });
 
 /** A live frame held back during a room's recovery; `offset` is absent for non-message frames. */
 export interface PendingFrame {
@@ -37,6 +38,8 @@ export class Session implements SessionInfo {
   tokenId?: string;
   /** The verified token's payload (SessionInfo.claims); set at connect and by auth.refresh. */
   claims: Readonly<Record<string, unknown>> = EMPTY_CLAIMS;
+  /** The user's share of the per-user rate limit on this node (src/ratelimit/), shared by the user's sessions here; set at connect. */
+  userRateLimit: { take(now: number): boolean } = UNLIMITED;
 
   constructor(
     readonly id: string,

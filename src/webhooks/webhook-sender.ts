@@ -1,8 +1,11 @@
 import type { WebhookConfig } from '../config';
 import { webhookSignature } from './webhook-signature';
 
-/** delivered: 2xx. retry: no answer, a timeout, 408, 429 or 5xx. rejected: any other answer. */
-export type AttemptOutcome = 'delivered' | 'retry' | 'rejected';
+/** delivered: 2xx. retry: no answer, a timeout, 408, 429 or 5xx. rejected: any other answer. `detail` says which, for logs and dead letters. */
+export interface AttemptOutcome {
+  result: 'delivered' | 'retry' | 'rejected';
+  detail: string;
+}
 
 const RETRYABLE_STATUSES = new Set([408, 429]);
 
@@ -24,13 +27,14 @@ export async function postWebhook(config: WebhookConfig, body: string, eventId: 
       redirect: 'manual',
       signal: AbortSignal.any([AbortSignal.timeout(config.timeoutMs), stop]),
     });
-  } catch {
-    return 'retry';
+  } catch (err) {
+    return { result: 'retry', detail: `retry: no answer (${err instanceof Error && err.name === 'TimeoutError' ? 'timeout' : err instanceof Error ? err.message : String(err)})` };
   }
   // The body is not needed; cancelling it frees the connection.
   await response.body?.cancel().catch(() => undefined);
-  if (response.status >= 200 && response.status < 300) return 'delivered';
-  return response.status >= 500 || RETRYABLE_STATUSES.has(response.status) ? 'retry' : 'rejected';
+  if (response.status >= 200 && response.status < 300) return { result: 'delivered', detail: `delivered: ${response.status}` };
+  const result = response.status >= 500 || RETRYABLE_STATUSES.has(response.status) ? 'retry' : 'rejected';
+  return { result, detail: `${result}: ${response.status}` };
 }
 
 /** Exponential backoff with equal jitter: half the step is fixed, so retries never bunch at zero. */

@@ -5,7 +5,7 @@ import { startTcpProxy, TcpProxy } from '../support/tcp-proxy';
 import { startServer, TestServer } from '../support/test-app';
 
 // The page logs in through GET /dev/token, which a configured key (the test secret) keeps off unless asked for.
-const ENV = { RATE_LIMIT_PER_SEC: '1000', RATE_LIMIT_BURST: '1000', DEV_TOKENS: 'true' };
+const ENV = { RATE_LIMIT_PER_SEC: '1000', RATE_LIMIT_BURST: '1000', RATE_LIMIT_USER_PER_SEC: '1000000', RATE_LIMIT_USER_BURST: '1000000', DEV_TOKENS: 'true' };
 
 /** Two users chat through the page at / in a real Chromium; the network and the server fail under them. */
 describe('chat page in a real browser', () => {

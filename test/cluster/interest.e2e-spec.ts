@@ -33,6 +33,8 @@ describe('cluster mode: each node receives only the rooms and users it has sessi
       NODE_ID: id,
       RATE_LIMIT_PER_SEC: '100000',
       RATE_LIMIT_BURST: '100000',
+      RATE_LIMIT_USER_PER_SEC: '1000000',
+      RATE_LIMIT_USER_BURST: '1000000',
       MAX_CONNECTIONS_PER_USER: '1000',
       HISTORY_SIZE: '20000',
     });

@@ -118,6 +118,23 @@ export function describeBusContract(name: string, factory: BusNodeFactory): void
       expect(await node.listener.next(3)).toEqual([['kick', here], ['kick', here, 4000], ['allFrame', Buffer.from('marker')]]);
     });
 
+    it('keeps the publish order of broadcasts, of kicks and of control messages', async () => {
+      const node = await listeningNode(factory);
+      const sessions = Array.from({ length: 20 }, () => fresh('session'));
+      const controls: string[] = [];
+      node.bus.onControl((message) => controls.push(message.type === 'remove-member' ? message.userId : ''));
+      for (const [i, session] of sessions.entries()) {
+        await node.bus.toAll(Buffer.from(String(i)));
+        await node.bus.kick(node.nodeId, session);
+        await node.bus.control({ type: 'remove-member', room: 'r', userId: session });
+      }
+      const heard = await node.listener.next(2 * sessions.length);
+      expect(heard.filter(([kind]) => kind === 'allFrame').map(([, frame]) => String(frame))).toEqual(sessions.map((_, i) => String(i)));
+      expect(heard.filter(([kind]) => kind === 'kick').map(([, session]) => session)).toEqual(sessions);
+      await waitFor(() => controls.length === sessions.length, 5000);
+      expect(controls).toEqual(sessions);
+    });
+
     it('delivers stored room messages with their offset, epoch and frame, in offset order', async () => {
       const node = await listeningNode(factory);
       const room = fresh('room');

@@ -14,10 +14,11 @@ const clusterNode: BusNodeFactory = async (nodeId) => {
   const logged: string[] = [];
   const bus = new RedisBus(clients, nodeId, { error: (_context, message) => logged.push(message) });
   const history = new RedisHistoryStore(clients, { sizePerRoom: 100, ttlMs: 60_000 });
-  // Classic pub/sub: the subscriber holds its node channel on one of the cluster's nodes.
+  // Sharded: the node channel is subscribed on its shard's primary.
   const command = clients.command as unknown as Cluster;
+  const channel = SHARDED_CHANNELS.node(nodeId);
   const listening = () =>
-    waitForAsync(async () => (await Promise.all(command.nodes('all').map((n) => n.pubsub('NUMSUB', `rg:node:${nodeId}`) as Promise<[string, number]>))).some(([, n]) => n === 1), 5000);
+    waitForAsync(async () => (await Promise.all(command.nodes('master').map((n) => n.pubsub('SHARDNUMSUB', channel) as Promise<[string, number]>))).some(([, n]) => n === 1), 5000);
   return { bus, history, logged, listening };
 };
 

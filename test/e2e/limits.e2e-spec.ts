@@ -62,7 +62,7 @@ describe('slow consumers', () => {
   const startServer = serversPerTest();
 
   it('closes a non-reading member with 4008, terminates it, and keeps delivering to the rest of the room', async () => {
-    const server = await startServer({ RATE_LIMIT_PER_SEC: '100000', RATE_LIMIT_BURST: '100000' });
+    const server = await startServer({ RATE_LIMIT_PER_SEC: '100000', RATE_LIMIT_BURST: '100000', RATE_LIMIT_USER_PER_SEC: '1000000', RATE_LIMIT_USER_BURST: '1000000' });
     const registry = server.app.get(ConnectionRegistryService);
     const [publisher, healthy, stalled] = await Promise.all(
       ['pub', 'healthy', 'stalled'].map(async (sub) => connect(server.wsUrl, { token: await mintToken({ sub }) })),

@@ -8,7 +8,7 @@ describe('typed messages: parse -> validate -> dispatch -> reply or error frame'
   let client: TestClient;
 
   beforeAll(async () => {
-    server = await startServer({ MAX_JSON_DEPTH: '8', RATE_LIMIT_PER_SEC: '1000', RATE_LIMIT_BURST: '1000' }, [TestHandlersModule]);
+    server = await startServer({ MAX_JSON_DEPTH: '8', RATE_LIMIT_PER_SEC: '1000', RATE_LIMIT_BURST: '1000', RATE_LIMIT_USER_PER_SEC: '1000000', RATE_LIMIT_USER_BURST: '1000000' }, [TestHandlersModule]);
   });
   afterAll(() => server.close());
   beforeEach(async () => {

@@ -5,7 +5,7 @@ import { mintToken } from '../support/tokens';
 import { connect, Frame, TestClient } from '../support/ws-client';
 
 const ROOM = 'public:recovery';
-const FAST = { RATE_LIMIT_PER_SEC: '100000', RATE_LIMIT_BURST: '100000', HISTORY_SIZE: '2000', MAX_CONNECTIONS_PER_USER: '1000' };
+const FAST = { RATE_LIMIT_PER_SEC: '100000', RATE_LIMIT_BURST: '100000', RATE_LIMIT_USER_PER_SEC: '1000000', RATE_LIMIT_USER_BURST: '1000000', HISTORY_SIZE: '2000', MAX_CONNECTIONS_PER_USER: '1000' };
 
 describe('history and recovery', () => {
   const startServer = serversPerTest();

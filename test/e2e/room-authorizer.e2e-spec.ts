@@ -50,7 +50,7 @@ class TestAuthorizationModule {
 
 describe('room authorizer', () => {
   const open: TestClient[] = [];
-  const env = { RATE_LIMIT_PER_SEC: '1000', RATE_LIMIT_BURST: '1000' };
+  const env = { RATE_LIMIT_PER_SEC: '1000', RATE_LIMIT_BURST: '1000', RATE_LIMIT_USER_PER_SEC: '1000000', RATE_LIMIT_USER_BURST: '1000000' };
   const start = (authorizer: RoomAuthorizer, replacesToken = false) =>
     startServer(env, [TestAuthorizationModule.with({ authorizer, replacesToken, timeoutMs: TIMEOUT_MS, cacheMs: CACHE_MS })]);
 

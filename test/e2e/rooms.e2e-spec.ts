@@ -9,7 +9,7 @@ describe('rooms, presence and direct messages', () => {
   const open: TestClient[] = [];
 
   beforeAll(async () => {
-    server = await startServer({ RATE_LIMIT_PER_SEC: '1000', RATE_LIMIT_BURST: '1000', EXAMPLES: 'typing' });
+    server = await startServer({ RATE_LIMIT_PER_SEC: '1000', RATE_LIMIT_BURST: '1000', RATE_LIMIT_USER_PER_SEC: '1000000', RATE_LIMIT_USER_BURST: '1000000', EXAMPLES: 'typing' });
   });
   afterEach(async () => {
     await Promise.all(open.splice(0).map((c) => c.close()));

@@ -13,7 +13,7 @@ import { serversPerTest, startServer, TestServer } from '../support/test-app';
 import { mintToken } from '../support/tokens';
 import { waitFor } from '../support/wait-for';
 
-const FAST = { RATE_LIMIT_PER_SEC: '10000', RATE_LIMIT_BURST: '10000' };
+const FAST = { RATE_LIMIT_PER_SEC: '10000', RATE_LIMIT_BURST: '10000', RATE_LIMIT_USER_PER_SEC: '1000000', RATE_LIMIT_USER_BURST: '1000000' };
 
 /** The SDK against the real server, with `ws` as the WebSocket. */
 describe('SDK (RealtimeClient) end to end', () => {

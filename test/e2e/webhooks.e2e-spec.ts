@@ -1,7 +1,8 @@
+import { adminClient } from '../support/admin-client';
 import { metric, scrape } from '../support/metrics';
 import { serversPerTest, TestServer } from '../support/test-app';
 import { mintToken } from '../support/tokens';
-import { waitFor } from '../support/wait-for';
+import { waitFor, waitForAsync } from '../support/wait-for';
 import { startWebhookReceiver, signatureIsValid, WebhookReceiver } from '../support/webhook-receiver';
 import { connect, TestClient } from '../support/ws-client';
 
@@ -145,5 +146,39 @@ describe('lifecycle webhooks', () => {
       ['b', 1001],
     ]);
     expect(clients.every((c) => c.socket.readyState === c.socket.CLOSED)).toBe(true);
+  });
+
+  it('lists dead letters at GET /admin/webhooks/failed, and retries one or all', async () => {
+    let up = false;
+    const { receiver, server } = await setup(() => (up ? 200 : 500), { WEBHOOK_MAX_ATTEMPTS: '2' });
+    const api = adminClient(server.httpUrl);
+    const clients = [await connect(server.wsUrl, { token: await mintToken({ sub: 'a' }) }), await connect(server.wsUrl, { token: await mintToken({ sub: 'b' }) })];
+    await waitFor(() => receiver.deliveries.length === 4);
+    const page = async (query = '') => (await (await api(`/admin/webhooks/failed${query}`)).json()) as { total: number; items: { event: { id: string; data: { userId: string } }; attempts: number; reason: string; failedAt: string }[] };
+    await waitForAsync(async () => (await page()).total === 2);
+    const all = await page();
+    expect(all.items.map((f) => f.event.data.userId)).toEqual(['b', 'a']);
+    expect(all.items[0]).toEqual({ event: expect.objectContaining({ type: 'connection.opened' }), attempts: 2, reason: 'retry: 500', failedAt: expect.stringMatching(/Z$/) });
+    expect(await page('?limit=1&offset=1')).toEqual({ total: 2, items: [all.items[1]] });
+    expect((await api('/admin/webhooks/failed?limit=0')).status).toBe(400);
+    expect((await api('/admin/webhooks/failed', { token: null })).status).toBe(401);
+    up = true;
+    const one = await api(`/admin/webhooks/failed/${all.items[1].event.id}/retry`, { method: 'POST' });
+    expect([one.status, await one.json()]).toEqual([200, { retried: 1 }]);
+    expect((await api(`/admin/webhooks/failed/${all.items[1].event.id}/retry`, { method: 'POST' })).status).toBe(404);
+    const rest = await api('/admin/webhooks/failed/retry', { method: 'POST' });
+    expect([rest.status, await rest.json()]).toEqual([200, { retried: 1 }]);
+    await waitFor(() => receiver.deliveries.length === 6);
+    expect(receiver.deliveries.slice(4).map((d) => [d.event.data.userId, d.headers['x-webhook-attempt']])).toEqual([
+      ['a', '1'],
+      ['b', '1'],
+    ]);
+    expect(await page()).toEqual({ total: 0, items: [] });
+    await Promise.all(clients.map((c) => c.close()));
+  });
+
+  it('answers 404 at /admin/webhooks/failed when webhooks are off', async () => {
+    const server = await start();
+    expect((await adminClient(server.httpUrl)('/admin/webhooks/failed')).status).toBe(404);
   });
 });

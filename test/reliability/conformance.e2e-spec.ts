@@ -17,7 +17,7 @@ let token: string;
 const open = () => rawConnect(server.port, token);
 
 beforeAll(async () => {
-  server = await startServer({ MAX_PAYLOAD_BYTES: String(MAX_PAYLOAD), MAX_CONNECTIONS_PER_USER: '10000', RATE_LIMIT_PER_SEC: '100000', RATE_LIMIT_BURST: '100000' });
+  server = await startServer({ MAX_PAYLOAD_BYTES: String(MAX_PAYLOAD), MAX_CONNECTIONS_PER_USER: '10000', RATE_LIMIT_PER_SEC: '100000', RATE_LIMIT_BURST: '100000', RATE_LIMIT_USER_PER_SEC: '1000000', RATE_LIMIT_USER_BURST: '1000000' });
   token = await mintToken({ sub: 'raw' });
 });
 afterAll(() => server.close());

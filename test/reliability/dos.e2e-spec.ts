@@ -134,7 +134,7 @@ it('F2: one flooder of unparsable frames among 50 clients: rate-limited, closed 
 }, 30000);
 
 it('slow consumers under a 16 KB broadcast are cut off (4008), memory stays bounded, the room is unaffected', async () => {
-  const server = await startChildServer({ MAX_CONNECTIONS_PER_USER: '10000', RATE_LIMIT_PER_SEC: '100000', RATE_LIMIT_BURST: '100000' });
+  const server = await startChildServer({ MAX_CONNECTIONS_PER_USER: '10000', RATE_LIMIT_PER_SEC: '100000', RATE_LIMIT_BURST: '100000', RATE_LIMIT_USER_PER_SEC: '1000000', RATE_LIMIT_USER_BURST: '1000000' });
   const join = async (sub: string) => {
     const c = await connect(server.wsUrl, { token: await childToken(sub) });
     await c.request('room.join', { room: 'public:wide' });

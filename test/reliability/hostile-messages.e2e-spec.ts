@@ -25,7 +25,7 @@ const before = snapshot();
 beforeAll(async () => {
   process.on('unhandledRejection', onUnhandled);
   // The typing example too: its handler is among the fuzzed types.
-  server = await startServer({ RATE_LIMIT_PER_SEC: '1000000', RATE_LIMIT_BURST: '1000000', EXAMPLES: 'typing' }, [TestHandlersModule]);
+  server = await startServer({ RATE_LIMIT_PER_SEC: '1000000', RATE_LIMIT_BURST: '1000000', RATE_LIMIT_USER_PER_SEC: '1000000', RATE_LIMIT_USER_BURST: '1000000', EXAMPLES: 'typing' }, [TestHandlersModule]);
 });
 afterAll(async () => {
   process.off('unhandledRejection', onUnhandled);

@@ -13,7 +13,7 @@ const ROOMS = 10;
 const PUBLISHERS = 50;
 
 it('SIGTERM: 1,000 clients all see 1001, no acked message is lost', async () => {
-  const server = await startChildServer({ SHUTDOWN_TIMEOUT_MS: '10000', MAX_CONNECTIONS_PER_USER: '2000', RATE_LIMIT_PER_SEC: '100000', RATE_LIMIT_BURST: '100000' });
+  const server = await startChildServer({ SHUTDOWN_TIMEOUT_MS: '10000', MAX_CONNECTIONS_PER_USER: '2000', RATE_LIMIT_PER_SEC: '100000', RATE_LIMIT_BURST: '100000', RATE_LIMIT_USER_PER_SEC: '1000000', RATE_LIMIT_USER_BURST: '1000000' });
   const token = await childToken('member');
   const clients: TestClient[] = [];
   for (let batch = 0; batch < CLIENTS / 100; batch++) {

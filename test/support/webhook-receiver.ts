@@ -22,8 +22,8 @@ export interface WebhookReceiver {
 /** Answers with `respond(delivery)`'s status (a promise of one to hold the answer back). */
 export type Responder = (delivery: Delivery) => number | Promise<number>;
 
-/** A webhook endpoint on 127.0.0.1, recording what it receives. */
-export async function startWebhookReceiver(respond: Responder = () => 200): Promise<WebhookReceiver> {
+/** A webhook endpoint on 127.0.0.1 (on `port`, else an ephemeral one), recording what it receives. */
+export async function startWebhookReceiver(respond: Responder = () => 200, port = 0): Promise<WebhookReceiver> {
   const deliveries: Delivery[] = [];
   const server = createServer((req, res) => {
     let body = '';
@@ -34,7 +34,7 @@ export async function startWebhookReceiver(respond: Responder = () => 200): Prom
       res.writeHead(await respond(delivery)).end();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
     deliveries,

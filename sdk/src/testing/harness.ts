@@ -42,12 +42,12 @@ export function setup(options: Partial<RealtimeClientOptions> = {}) {
     return { welcome: await promise, socket };
   };
   /** Lets the backoff delay pass and answers the new attempt with a welcome. */
-  const reconnect = async (maxDelayMs = 60_000): Promise<FakeWebSocket> => {
+  const reconnect = async (welcome: Partial<Welcome> = {}, maxDelayMs = 60_000): Promise<FakeWebSocket> => {
     const before = fake.sockets.length;
     for (let waited = 0; fake.sockets.length === before && waited < maxDelayMs; waited += 50) await jest.advanceTimersByTimeAsync(50);
     if (fake.sockets.length === before) throw new Error('the client did not reconnect');
     const socket = fake.last();
-    socket.welcome();
+    socket.welcome(welcome);
     await flush();
     return socket;
   };

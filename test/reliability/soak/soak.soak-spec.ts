@@ -59,6 +59,8 @@ it('soak', async () => {
     HISTORY_SIZE: '10',
     RATE_LIMIT_PER_SEC: '1000',
     RATE_LIMIT_BURST: '1000',
+    RATE_LIMIT_USER_PER_SEC: '1000000',
+    RATE_LIMIT_USER_BURST: '1000000',
     // Info for the heartbeat's per-sweep figures; the per-connection info lines are dropped.
     LOG_LEVEL: 'info',
   }, { keepLine: (line) => line.includes('heartbeat sweep') || (line.startsWith('{"level":') && !line.startsWith('{"level":30')) });
