@@ -10,6 +10,7 @@ export { CLIENT_TIMEOUT_CLOSE_CODE } from './socket-binding';
 export type {
   CloseEvent,
   ConnectionState,
+  DirectRecoveryEvent,
   HistoryOptions,
   PresenceEvent,
   RealtimeClientOptions,
@@ -52,5 +53,6 @@ export type {
   RoomMessageData,
   ServerEnvelope,
   StreamPosition,
+  UserRecoverAck,
   WelcomeData,
 } from './protocol';

@@ -11,13 +11,17 @@ import {
   type PresenceEventData,
   type PublishAck,
   type RoomMessageData,
+  type StreamPosition,
+  type UserRecoverAck,
 } from './protocol';
 import { Backoff } from './backoff';
 import { Emitter, rethrowLater } from './emitter';
 import { ClientErrorCode, RealtimeError } from './errors';
 import { Heartbeat } from './heartbeat';
 import { RequestTracker } from './request-tracker';
-import { RoomRecovery } from './room-recovery';
+import { rejoinRooms } from './room-recovery';
+import { RetryingRequests } from './retrying-requests';
+import { UserStream } from './user-stream';
 import { RoomState, type RoomHandler } from './room-state';
 import { SocketSession } from './socket-session';
 import { TokenRefresher } from './token-refresher';
@@ -45,7 +49,9 @@ const disconnected = (message: string, closeCode?: number) =>
 export class RealtimeClient {
   private readonly events = new Emitter<RealtimeEvents>();
   private readonly rooms = new RoomState();
-  private readonly recovery = new RoomRecovery(this.rooms, (room, since) => this.request<JoinAck>(ClientMessageType.RoomJoin, since ? { room, since } : { room }), this.events);
+  /** The re-joins and user.recover sent after each welcome. */
+  private readonly recoveries = new RetryingRequests();
+  private readonly userStream: UserStream;
   private readonly requests: RequestTracker;
   private readonly session: SocketSession;
   /** Only with `getToken`: a static token cannot be renewed. */
@@ -60,6 +66,7 @@ export class RealtimeClient {
     const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     if (!(requestTimeoutMs > 0)) throw new RangeError('options.requestTimeoutMs must be a positive number');
     this.requests = new RequestTracker(requestTimeoutMs);
+    this.userStream = new UserStream((message) => this.events.emit('direct', message), options.directSince);
     const tokens = new TokenSource(options.token, options.getToken);
     if (tokens.canRefresh) {
       this.refresher = new TokenRefresher({
@@ -79,11 +86,13 @@ export class RealtimeClient {
       onFrame: (frame) => this.route(frame),
       onWelcome: (welcome) => {
         this.refresher?.start(welcome.tokenExpiresInMs);
-        this.recovery.rejoinAll();
+        this.recoveries.cancel();
+        rejoinRooms(this.rooms, (room, since) => this.request<JoinAck>(ClientMessageType.RoomJoin, since ? { room, since } : { room }), this.events, this.recoveries);
+        this.recoverDirects(welcome);
       },
       onSocketGone: (code) => {
         this.refresher?.stop();
-        this.recovery.cancel();
+        this.recoveries.cancel();
         this.requests.failAll((type) => disconnected(`the connection closed before the reply to ${type}`, code));
       },
     });
@@ -99,6 +108,14 @@ export class RealtimeClient {
   }
 
   /** Rooms the client is in (re-joined automatically after a reconnect). */
+  /**
+   * The position of the last direct message delivered (or announced by the last welcome): store it
+   * to pass as `directSince` to a later client (after a page reload) to recover what it missed.
+   */
+  get directPosition(): StreamPosition | undefined {
+    return this.userStream.position;
+  }
+
   get joinedRooms(): string[] {
     return this.rooms.names();
   }
@@ -115,7 +132,7 @@ export class RealtimeClient {
   /** Closes for good: no reconnect, in-flight requests reject with DISCONNECTED, rooms are forgotten, no timer is left. */
   close(): void {
     this.refresher?.stop();
-    this.recovery.cancel();
+    this.recoveries.cancel();
     this.session.close();
     this.requests.failAll((type) => disconnected(`closed by the app before the reply to ${type}`));
     this.rooms.clear();
@@ -197,6 +214,24 @@ export class RealtimeClient {
     return promise;
   }
 
+  /** After a welcome: asks for the direct messages missed since the last one delivered (docs/protocol.md, section 9.1). */
+  private recoverDirects(welcome: Welcome): void {
+    const since = this.userStream.welcomed(welcome.userStream);
+    if (!since) return;
+    this.recoveries.run({
+      send: () => this.request<UserRecoverAck>(ClientMessageType.UserRecover, { since }),
+      wanted: () => true,
+      done: (ack) => {
+        this.userStream.recovered(ack);
+        this.events.emit('directRecovery', { recovered: ack.recovered === true, offset: ack.offset, epoch: ack.epoch });
+      },
+      failed: (error) => {
+        this.userStream.recovered();
+        this.events.emit('error', new RealtimeError(error.code, `recovering direct messages failed: ${error.message}`, { details: error.details }));
+      },
+    });
+  }
+
   private route(frame: { type: string; id?: string; data?: unknown }): void {
     switch (frame.type) {
       case ServerMessageType.Ack:
@@ -218,7 +253,7 @@ export class RealtimeClient {
         return;
       }
       case ServerMessageType.Direct:
-        this.events.emit('direct', frame.data as DirectMessageData);
+        if (frame.data) this.userStream.receive(frame.data as DirectMessageData);
         return;
       case ServerMessageType.PresenceJoin:
       case ServerMessageType.PresenceLeave: {

@@ -1,6 +1,6 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import type { RoomMessageData } from './protocol';
-import { REJOIN_BACKOFF, REJOIN_RETRIES } from './room-recovery';
+import { RECOVERY_BACKOFF, RECOVERY_RETRIES } from './retrying-requests';
 import { RoomState } from './room-state';
 import { flush, setup, useFakeClientClock } from './testing/harness';
 
@@ -207,16 +207,16 @@ describe('RealtimeClient rooms, re-join and recovery', () => {
     h.client.close();
   });
 
-  it('retries a re-join refused for now (UNAVAILABLE, RATE_LIMITED) with backoff, then gives up after REJOIN_RETRIES', async () => {
+  it('retries a re-join refused for now (UNAVAILABLE, RATE_LIMITED) with backoff, then gives up after RECOVERY_RETRIES', async () => {
     const { h, socket } = await joinedClient(1);
     socket.serverClose(1006);
     const second = await h.reconnect();
     const joins = () => second.sentOfType('room.join');
     second.error(joins()[0], 'UNAVAILABLE', 'the store is failing over');
-    await jest.advanceTimersByTimeAsync(REJOIN_BACKOFF.minMs);
+    await jest.advanceTimersByTimeAsync(RECOVERY_BACKOFF.minMs);
     expect(joins()).toHaveLength(2);
     second.error(joins()[1], 'RATE_LIMITED', 'user rate limit exceeded; slow down');
-    await jest.advanceTimersByTimeAsync(2 * REJOIN_BACKOFF.minMs);
+    await jest.advanceTimersByTimeAsync(2 * RECOVERY_BACKOFF.minMs);
     expect(joins()).toHaveLength(3);
     expect(joins()[2].data).toEqual({ room: 'public:a', since: { offset: 1, epoch: 'e1' } });
     second.ack(joins()[2], { room: 'public:a', offset: 1, epoch: 'e1', recovered: true });
@@ -226,11 +226,11 @@ describe('RealtimeClient rooms, re-join and recovery', () => {
 
     second.serverClose(1006);
     const third = await h.reconnect({ heartbeatIntervalMs: 0 }); // the fake server answers no ping
-    for (let attempt = 0; attempt <= REJOIN_RETRIES; attempt++) {
+    for (let attempt = 0; attempt <= RECOVERY_RETRIES; attempt++) {
       third.error(third.lastSent('room.join'), 'UNAVAILABLE', 'still failing over');
-      await jest.advanceTimersByTimeAsync(REJOIN_BACKOFF.maxMs);
+      await jest.advanceTimersByTimeAsync(RECOVERY_BACKOFF.maxMs);
     }
-    expect(third.sentOfType('room.join')).toHaveLength(REJOIN_RETRIES + 1);
+    expect(third.sentOfType('room.join')).toHaveLength(RECOVERY_RETRIES + 1);
     expect(h.events.error).toEqual([expect.objectContaining({ code: 'UNAVAILABLE', room: 'public:a' })]);
     expect(h.client.joinedRooms).toEqual([]);
     h.client.close();
@@ -244,7 +244,7 @@ describe('RealtimeClient rooms, re-join and recovery', () => {
     await flush();
     second.serverClose(1006); // before the retry fires
     const third = await h.reconnect({ heartbeatIntervalMs: 0 }); // the fake server answers no ping
-    await jest.advanceTimersByTimeAsync(REJOIN_BACKOFF.maxMs);
+    await jest.advanceTimersByTimeAsync(RECOVERY_BACKOFF.maxMs);
     expect(second.sentOfType('room.join')).toHaveLength(1);
     expect(third.sentOfType('room.join')).toHaveLength(1);
     h.client.close();

@@ -1,4 +1,5 @@
 import type { RoomMessageData, StreamPosition } from './protocol';
+import { isDuplicate, isPosition, newer } from './stream-position';
 
 export type RoomHandler = (message: RoomMessageData) => void;
 
@@ -9,13 +10,6 @@ interface RoomEntry {
   /** Where a re-join resumes (`since`): the newer of the last delivered message and the last join ack. */
   resume?: StreamPosition;
 }
-
-const isPosition = (value: Partial<StreamPosition> | undefined): value is StreamPosition =>
-  !!value && typeof value.offset === 'number' && Number.isFinite(value.offset) && typeof value.epoch === 'string';
-
-/** The newer of two positions: the larger offset within one epoch; across epochs, the later news (`next`). */
-const newer = (current: StreamPosition | undefined, next: StreamPosition): StreamPosition =>
-  current && current.epoch === next.epoch && current.offset > next.offset ? current : { offset: next.offset, epoch: next.epoch };
 
 /**
  * The rooms the app joined, their handlers and their stream positions; decides which `message`
@@ -74,8 +68,7 @@ export class RoomState {
     const entry = this.rooms.get(message.room);
     if (!entry) return undefined;
     if (!isPosition(message)) return entry.handler;
-    const last = entry.delivered;
-    if (last && last.epoch === message.epoch && message.offset <= last.offset) return undefined;
+    if (isDuplicate(entry.delivered, message)) return undefined;
     entry.delivered = { offset: message.offset, epoch: message.epoch };
     entry.resume = newer(entry.resume, message);
     return entry.handler;

@@ -41,6 +41,12 @@ export interface RealtimeClientOptions {
   requestTimeoutMs?: number;
   /** Reconnect delays (see `Backoff`). Default `{ minMs: 500, maxMs: 20000 }`. */
   backoff?: BackoffOptions;
+  /**
+   * The `directPosition` of an earlier client of this user on this device (kept across a page
+   * reload): the first welcome then recovers the direct messages sent since. Without it, the
+   * client starts from its first welcome's position.
+   */
+  directSince?: StreamPosition;
 }
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -58,6 +64,17 @@ export interface RecoveryEvent extends StreamPosition {
    * true: every message after the last one seen was replayed (and delivered to the room handler,
    * without duplicates) before this event. false: nothing was replayed; messages may have been
    * missed, and the room continues from `offset`/`epoch`: resync, e.g. with `history()`.
+   */
+  recovered: boolean;
+}
+
+/** The outcome of the automatic recovery of direct messages after a reconnect. */
+export interface DirectRecoveryEvent extends StreamPosition {
+  /**
+   * true: every direct message after the last one delivered was replayed (and emitted as `direct`,
+   * without duplicates) before this event. false: nothing was replayed; some may have been missed
+   * (sent longer ago than the server's USER_HISTORY_TTL_MS, or more than USER_HISTORY_SIZE, or
+   * the server lost the stream): resync the conversation view from your backend.
    */
   recovered: boolean;
 }
@@ -80,7 +97,8 @@ export interface RealtimeEvents {
   direct: DirectMessageData;
   presence: PresenceEvent;
   recovery: RecoveryEvent;
-  /** Errors not tied to a request: id-less error frames, bad frames, failed re-joins, getToken failures. */
+  directRecovery: DirectRecoveryEvent;
+  /** Errors not tied to a request: id-less error frames, bad frames, failed re-joins or direct recoveries, getToken failures. */
   error: RealtimeError;
   close: CloseEvent;
   event: UnknownEvent;

@@ -50,8 +50,6 @@ class HostModule {}
 const HOST_TYPES = ['host.shape'];
 /** Example types, loaded with EXAMPLES: documented in protocol.md, not built into the SDK. */
 const EXAMPLE_TYPES = ['typing'];
-/** Built-in types the SDK does not send yet: user.recover (protocol.md section 12) lands in the SDK in the next session; then remove it here. */
-const NOT_YET_IN_SDK = ['user.recover'];
 
 type Schema = { [key: string]: unknown; properties?: Record<string, Schema>; required?: string[]; $ref?: string };
 interface Doc {
@@ -285,7 +283,7 @@ describe('/docs/asyncapi.json', () => {
     const builtIn = [...clientTypes(doc).keys()].filter((type) => !HOST_TYPES.includes(type) && !EXAMPLE_TYPES.includes(type));
     expect(Object.values(ClientMessageType).sort()).toEqual(builtIn.sort());
     const sent = sdkRequests(read('sdk/src/realtime-client.ts'));
-    expect([...sent.keys()].sort()).toEqual(builtIn.filter((type) => !NOT_YET_IN_SDK.includes(type)).sort());
+    expect([...sent.keys()].sort()).toEqual(builtIn.sort());
     const problems: string[] = [];
     for (const [type, fields] of sent) {
       const contract = clientTypes(doc).get(type)!.fields;

@@ -1,5 +1,6 @@
 import { RealtimeService } from '../../src/realtime/realtime.service';
 import { ConnectionRegistryService } from '../../src/registry/connection-registry.service';
+import { expectOfflineDevicesToRecover } from '../support/direct-recovery';
 import { waitFor } from '../support/wait-for';
 import { serversPerTest, TestServer } from '../support/test-app';
 import { mintToken } from '../support/tokens';
@@ -26,6 +27,11 @@ describe('user streams: direct messages recovered on reconnect', () => {
   const send = async (from: TestClient, to: string, bodies: unknown[]) => {
     for (const body of bodies) expect((await from.request('direct.send', { to, body })).type).toBe('ack');
   };
+
+  it('lets the SDK recover by itself, on each of two devices, what was sent while they were offline', async () => {
+    const server = await startServer(FAST);
+    await expectOfflineDevicesToRecover({ phone: server.port, laptop: server.port, sender: server.port });
+  });
 
   it('announces the stream in the welcome, and live direct frames carry their offset and epoch', async () => {
     const server = await startServer(FAST);
