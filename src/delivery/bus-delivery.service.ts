@@ -3,14 +3,12 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { BUS, Bus, BusListener } from '../bus/bus';
 import { NodeLivenessService } from '../cluster/node-liveness.service';
 import { HISTORY_STORE, HistoryStore } from '../history/history-store';
+import { USER_STREAM_STORE, UserStreamStore } from '../history/user-streams';
 import { CloseCode } from '../protocol';
 import { ConnectionRegistryService, LocalInterestObserver } from '../registry/connection-registry.service';
 import { FanoutService } from './fanout.service';
 import { OutboundService } from './outbound.service';
-import { RoomSequencer } from './room-sequencer';
-
-/** A room this long behind its stream without any progress has lost messages, not just lagged. */
-const STUCK_AFTER_MS = 3000;
+import { WatchedStreams } from './watched-streams';
 
 /**
  * Delivers what the bus brings to this node's sessions. Room messages pass the sequencer: a gap
@@ -23,16 +21,15 @@ const STUCK_AFTER_MS = 3000;
  */
 @Injectable()
 export class BusDeliveryService implements BusListener, LocalInterestObserver, OnModuleInit {
-  readonly sequencer = new RoomSequencer();
+  readonly sequencer = new WatchedStreams();
   /** The same, per user with local sessions, over the users' streams (keys are user ids). */
-  readonly users = new RoomSequencer();
-  /** Rooms whose stream was ahead of this node at the last check: the stream's and our offsets then. */
-  private readonly behind = new Map<string, { stream: number; seen: number; since: number }>();
+  readonly users = new WatchedStreams();
   gapsDetected = 0;
 
   constructor(
     @Inject(BUS) private readonly bus: Bus,
     @Inject(HISTORY_STORE) private readonly history: HistoryStore,
+    @Inject(USER_STREAM_STORE) private readonly userStreams: UserStreamStore,
     private readonly registry: ConnectionRegistryService,
     private readonly fanout: FanoutService,
     private readonly outbound: OutboundService,
@@ -56,7 +53,6 @@ export class BusDeliveryService implements BusListener, LocalInterestObserver, O
    */
   roomEmptied(room: string): void {
     this.sequencer.forget(room);
-    this.behind.delete(room);
     this.bus.disinterest('room', room);
   }
 
@@ -80,10 +76,7 @@ export class BusDeliveryService implements BusListener, LocalInterestObserver, O
   }
 
   roomMessage(room: string, offset: number, epoch: string, frame: Buffer): void {
-    if (this.registry.inRoom(room).size === 0) {
-      this.behind.delete(room);
-      return this.sequencer.forget(room);
-    }
+    if (this.registry.inRoom(room).size === 0) return this.sequencer.forget(room);
     const verdict = this.sequencer.accept(room, offset, epoch);
     if (verdict === 'deliver') this.fanout.toRoom(room, frame, undefined, offset);
     else if (verdict === 'gap') this.resync(room);
@@ -119,35 +112,13 @@ export class BusDeliveryService implements BusListener, LocalInterestObserver, O
   }
 
   /**
-   * Compares each room's stream with what this node delivered. A room that made no progress for
-   * STUCK_AFTER_MS while its stream was ahead has lost messages; so has one whose epoch changed.
-   * Run on every cluster liveness tick: it catches silent pub/sub losses even in rooms that go
-   * quiet, where no later message would reveal the gap.
+   * Checks rooms and users' streams against the store (WatchedStreams.reconcile) on every cluster
+   * liveness tick, and at once after a subscription outage.
    */
   async reconcile(immediate = false): Promise<void> {
-    for (const room of this.sequencer.rooms()) {
-      let stream: { offset: number; epoch: string };
-      try {
-        stream = await this.history.position(room);
-      } catch (err) {
-        this.logger.warn({ err, room }, 'bus: could not check a room');
-        continue;
-      }
-      const seen = this.sequencer.position(room);
-      if (!seen) continue;
-      const before = this.behind.get(room);
-      // Stuck: no progress for STUCK_AFTER_MS while the stream had more. A node that is merely
-      // slow (under load) still moves forward and is left alone.
-      const progressed = before === undefined || seen.offset !== before.seen;
-      const stuck = !progressed && seen.offset < before.stream && Date.now() - before.since >= STUCK_AFTER_MS;
-      if (seen.epoch !== stream.epoch || (seen.offset < stream.offset && (immediate || stuck))) {
-        this.resync(room);
-      } else if (seen.offset < stream.offset) {
-        if (progressed) this.behind.set(room, { stream: stream.offset, seen: seen.offset, since: Date.now() });
-      } else {
-        this.behind.delete(room);
-      }
-    }
+    const failed = (what: string) => (err: unknown, key: string) => this.logger.warn({ err, [what]: key }, `bus: could not check a ${what}'s stream`);
+    await this.sequencer.reconcile((room) => this.history.position(room), (room) => this.resync(room), failed('room'), immediate);
+    await this.users.reconcile((userId) => this.userStreams.position(userId), (userId) => this.resyncUser(userId), failed('user'), immediate);
   }
 
   /** The user's stream skipped offsets on this node: its sessions reconnect and recover with `user.recover`. */
@@ -162,7 +133,6 @@ export class BusDeliveryService implements BusListener, LocalInterestObserver, O
   private resync(room: string): void {
     this.gapsDetected++;
     this.sequencer.forget(room);
-    this.behind.delete(room);
     const members = [...this.registry.inRoom(room)];
     this.logger.warn({ room, sessions: members.length }, 'bus: missed messages; members must reconnect to recover');
     for (const session of members) this.outbound.close(session, CloseCode.Resync, 'missed messages: reconnect to recover');
