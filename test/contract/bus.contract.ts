@@ -1,5 +1,6 @@
 import { Bus, BusListener, ControlMessage } from '../../src/bus/bus';
 import { HistoryStore } from '../../src/history/history-store';
+import { UserStreamStore } from '../../src/history/user-streams';
 import { waitFor } from '../support/wait-for';
 import { fresh } from './fresh';
 
@@ -7,6 +8,8 @@ import { fresh } from './fresh';
 export interface BusNode {
   bus: Bus;
   history: HistoryStore;
+  /** The user streams' store of the node (direct messages). */
+  userStreams: UserStreamStore;
   /** What the bus logged (a throwing control handler, an undeliverable payload). */
   logged: string[];
   /** Resolves once the bus, after listen(), receives what is published. */
@@ -74,7 +77,8 @@ export async function listeningNode(factory: BusNodeFactory, nodeId = fresh('nod
  *   byte value, `|` included), `exceptSessionId` as given and undefined when not given.
  * - kick reaches the listener of the node it names, and no other.
  * - A message stored by the node's history store and handed to messageStored reaches roomMessage
- *   with its room, offset, epoch and frame, in offset order.
+ *   with its room, offset, epoch and frame, in offset order; a direct message stored in a user's
+ *   stream and handed to userMessageStored reaches userMessage the same way.
  * - control reaches every control handler, the sender's included, as an equal JSON value; a
  *   handler that throws keeps the message from no other handler, is logged, and the call resolves.
  * - Each kind of delivery keeps its call order.
@@ -146,6 +150,20 @@ export function describeBusContract(name: string, factory: BusNodeFactory): void
         stored.push(message);
       }
       expect(await node.listener.next(20)).toEqual(stored.map(({ data, frame }) => ['roomMessage', room, data.offset, data.epoch, frame]));
+      expect(stored.map((m) => m.data.offset)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    });
+
+    it("delivers a user's stored direct messages with their offset, epoch and frame, in offset order", async () => {
+      const node = await listeningNode(factory);
+      const user = fresh('user');
+      await interested(node.bus, 'user', user);
+      const stored = [];
+      for (let i = 0; i < 20; i++) {
+        const message = await node.userStreams.append(user, { from: 'alice', body: { i, text: 'a|b' }, messageId: `d${i}`, ts: Date.now() });
+        node.bus.userMessageStored(user, message);
+        stored.push(message);
+      }
+      expect(await node.listener.next(20)).toEqual(stored.map(({ data, frame }) => ['userMessage', user, data.offset, data.epoch, frame]));
       expect(stored.map((m) => m.data.offset)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     });
 

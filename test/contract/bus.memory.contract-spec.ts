@@ -1,12 +1,14 @@
 import { InMemoryBus } from '../../src/bus/bus.memory';
-import { InMemoryHistoryStore } from '../../src/history/history-store.memory';
+import { InMemoryHistoryStore, InMemoryStreamStore } from '../../src/history/history-store.memory';
+import { USER_STREAMS } from '../../src/history/user-streams';
 import { ALL_BYTES, BusNodeFactory, describeBusContract, listeningNode } from './bus.contract';
 import { fresh } from './fresh';
 
 const memoryNode: BusNodeFactory = async (nodeId) => {
   const logged: string[] = [];
   const bus = new InMemoryBus(nodeId, { error: (_context, message) => logged.push(message) });
-  return { bus, history: new InMemoryHistoryStore({ sizePerRoom: 100, ttlMs: 60_000, maxBytes: 1 << 20 }), logged, listening: async () => undefined };
+  const limits = { sizePerRoom: 100, ttlMs: 60_000, maxBytes: 1 << 20 };
+  return { bus, history: new InMemoryHistoryStore(limits), userStreams: new InMemoryStreamStore(USER_STREAMS, limits), logged, listening: async () => undefined };
 };
 
 describeBusContract('in memory', memoryNode);

@@ -1,7 +1,8 @@
 import type { Cluster } from 'ioredis';
 import { RedisBus } from '../../src/bus/bus.redis';
 import { SHARDED_CHANNELS } from '../../src/bus/bus-codec';
-import { RedisHistoryStore } from '../../src/history/history-store.redis';
+import { RedisHistoryStore, RedisStreamStore } from '../../src/history/history-store.redis';
+import { USER_STREAMS } from '../../src/history/user-streams';
 import { waitForAsync } from '../support/wait-for';
 import { BusNodeFactory, describeBusContract, interested, listeningNode } from './bus.contract';
 import { fresh } from './fresh';
@@ -14,12 +15,13 @@ const clusterNode: BusNodeFactory = async (nodeId) => {
   const logged: string[] = [];
   const bus = new RedisBus(clients, nodeId, { error: (_context, message) => logged.push(message) });
   const history = new RedisHistoryStore(clients, { sizePerRoom: 100, ttlMs: 60_000 });
+  const userStreams = new RedisStreamStore(clients, { sizePerRoom: 100, ttlMs: 60_000 }, USER_STREAMS);
   // Sharded: the node channel is subscribed on its shard's primary.
   const command = clients.command as unknown as Cluster;
   const channel = SHARDED_CHANNELS.node(nodeId);
   const listening = () =>
     waitForAsync(async () => (await Promise.all(command.nodes('master').map((n) => n.pubsub('SHARDNUMSUB', channel) as Promise<[string, number]>))).some(([, n]) => n === 1), 5000);
-  return { bus, history, logged, listening };
+  return { bus, history, userStreams, logged, listening };
 };
 
 describeBusContract('Redis Cluster (sharded pub/sub)', clusterNode);

@@ -1,5 +1,6 @@
 import { RedisBus } from '../../src/bus/bus.redis';
-import { RedisHistoryStore } from '../../src/history/history-store.redis';
+import { RedisHistoryStore, RedisStreamStore } from '../../src/history/history-store.redis';
+import { USER_STREAMS } from '../../src/history/user-streams';
 import { waitFor, waitForAsync } from '../support/wait-for';
 import { ALL_BYTES, BusNodeFactory, describeBusContract, interested, listeningNode } from './bus.contract';
 import { fresh } from './fresh';
@@ -16,9 +17,10 @@ const redisNode: BusNodeFactory = async (nodeId) => {
   counters.set(nodeId, received());
   const bus = new RedisBus(clients, nodeId, { error: (_context, message) => logged.push(message) }, counters.get(nodeId), { lingerMs: 50, maxChannels: 6 });
   const history = new RedisHistoryStore(clients, { sizePerRoom: 100, ttlMs: 60_000 });
+  const userStreams = new RedisStreamStore(clients, { sizePerRoom: 100, ttlMs: 60_000 }, USER_STREAMS);
   // listen() subscribes to its node channel last, on the same connection as the patterns.
   const listening = () => waitForAsync(async () => ((await clients.command.pubsub('NUMSUB', `rg:node:${nodeId}`)) as [string, number])[1] === 1, 5000);
-  return { bus, history, logged, listening };
+  return { bus, history, userStreams, logged, listening };
 };
 
 describeBusContract('Redis', redisNode);
