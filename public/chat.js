@@ -15,7 +15,8 @@
     return li;
   }
 
-  function showMessage(message) {
+  /** A room message or a direct message: sender and text, its offset kept for tests and debugging. */
+  function showIn(list, message) {
     const li = document.createElement('li');
     li.dataset.offset = String(message.offset);
     const from = document.createElement('span');
@@ -25,8 +26,19 @@
     text.className = 'text';
     text.textContent = typeof message.body?.text === 'string' ? message.body.text : JSON.stringify(message.body);
     li.append(from, text);
-    $('messages').append(li);
-    $('messages').scrollTop = $('messages').scrollHeight;
+    list.append(li);
+    list.scrollTop = list.scrollHeight;
+  }
+
+  const showMessage = (message) => showIn($('messages'), message);
+
+  /** The token's user: where this browser keeps the position of the user's direct messages. */
+  function positionKey(token) {
+    try {
+      return `rg-direct-position:${JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))).sub}`;
+    } catch {
+      return undefined;
+    }
   }
 
   function renderPresence() {
@@ -62,7 +74,19 @@
   $('join').addEventListener('click', async () => {
     room = $('room').value.trim();
     if (client) client.close();
-    client = new RealtimeGateway.RealtimeClient({ url: wsUrl, token: $('token').value.trim() });
+    const token = $('token').value.trim();
+    // Direct messages sent while this page was closed are recovered from the stored position.
+    const key = positionKey(token);
+    const stored = key && localStorage.getItem(key);
+    client = new RealtimeGateway.RealtimeClient({ url: wsUrl, token, directSince: stored ? JSON.parse(stored) : undefined });
+    client.on('direct', (message) => {
+      showIn($('directs'), message);
+      if (key) localStorage.setItem(key, JSON.stringify(client.directPosition));
+    });
+    client.on('directRecovery', (event) => {
+      addLine($('events'), event.recovered ? 'recovered direct messages' : 'could not recover direct messages');
+      if (key) localStorage.setItem(key, JSON.stringify(client.directPosition));
+    });
     client.on('state', (state) => {
       $('status').textContent = state;
       $('status').className = `status ${state}`;
@@ -84,11 +108,24 @@
       await client.connect();
       await client.join(room, showMessage);
       await refreshPresence();
-      $('text').disabled = false;
-      $('send').disabled = false;
+      for (const id of ['text', 'send', 'direct-to', 'direct-text', 'direct-send']) $(id).disabled = false;
+      if (key) localStorage.setItem(key, JSON.stringify(client.directPosition));
       $('text').focus();
     } catch (err) {
       addLine($('events'), `error: ${err.code ?? ''} ${err.message}`);
+    }
+  });
+
+  $('direct-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const [to, text] = [$('direct-to').value.trim(), $('direct-text').value];
+    if (!to || !text) return;
+    $('direct-text').value = '';
+    try {
+      const ack = await client.direct(to, { text });
+      addLine($('events'), `direct to ${to}: ${ack.delivered === 0 ? 'stored, recipient offline' : `delivered to ${ack.delivered}`}`);
+    } catch (err) {
+      addLine($('events'), `not sent: ${err.code ?? ''} ${err.message}`);
     }
   });
 

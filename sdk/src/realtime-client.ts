@@ -214,7 +214,7 @@ export class RealtimeClient {
     return promise;
   }
 
-  /** After a welcome: asks for the direct messages missed since the last one delivered (docs/protocol.md, section 9.1). */
+  /** After a welcome: asks for the direct messages missed since the last one delivered (docs/protocol.md, section 10.1). */
   private recoverDirects(welcome: Welcome): void {
     const since = this.userStream.welcomed(welcome.userStream);
     if (!since) return;

@@ -2,7 +2,7 @@ import type { DirectMessageData, StreamPosition } from './protocol';
 import { isDuplicate, isPosition, newer } from './stream-position';
 
 /**
- * The user's stream of `direct` frames (docs/protocol.md, section 9.1): de-duplication, and what a
+ * The user's stream of `direct` frames (docs/protocol.md, section 10.1): de-duplication, and what a
  * recovery needs. After a welcome that announces the stream (`userStream`), a client that saw the
  * stream before asks for what it missed (`user.recover {since}`); live frames are held meanwhile,
  * then delivered with the replay in offset order, each once.

@@ -9,7 +9,7 @@ import type { ControlHandler, ControlMessage, InterestKind } from './bus';
  *   rg:ev:<room>     `<exceptSessionId or empty>|<frame>`
  *   rg:user:<userId> `<frame>`
  *   rg:dm:<userId>   `<offset>|<epoch>|<frame>`      a message of the user's stream (written by the
- *                                                   user stream's append script; protocol.md section 12)
+ *                                                   user stream's append script; protocol.md section 10.1)
  *   rg:all           `<frame>`
  *   rg:node:<nodeId> `kick|<sessionId>`, or `kick:<close code>|<sessionId>` (a node older than
  *                    the code ignores that one)

@@ -9,7 +9,7 @@ export interface BusListener {
   roomEvent(room: string, frame: Buffer, exceptSessionId?: string): void;
   /** A frame for the user's sessions outside the user's stream. */
   userFrame(userId: string, frame: Buffer): void;
-  /** A direct message stored in the user's stream, in the stream's offset order (docs/protocol.md, section 12). */
+  /** A direct message stored in the user's stream, in the stream's offset order (docs/protocol.md, section 10.1). */
   userMessage(userId: string, offset: number, epoch: string, frame: Buffer): void;
   allFrame(frame: Buffer): void;
   /** Close the session with `code` (undefined: 4503, kicked). */

@@ -108,7 +108,7 @@ export class Environment {
   @IsInt() @Min(64 * 1024)
   HISTORY_MAX_BYTES: number = 64 * 1024 * 1024;
 
-  /** Per-user streams of direct messages (docs/protocol.md, section 12): messages kept per user. */
+  /** Per-user streams of direct messages (docs/protocol.md, section 10.1): messages kept per user. */
   @IsInt() @Min(0) @Max(100_000)
   USER_HISTORY_SIZE: number = 100;
 

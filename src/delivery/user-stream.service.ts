@@ -8,7 +8,7 @@ import { USER_STREAM_KEY } from './fanout.service';
 import { RoomRecovery } from './room-recovery';
 
 /**
- * A session's side of its user's stream (docs/protocol.md, section 12): the exact position the
+ * A session's side of its user's stream (docs/protocol.md, section 10.1): the exact position the
  * welcome announces, and `user.recover`. Live `direct` frames of the stream are held while either
  * reads the store, as a room join holds the room's (RoomRecovery, keyed by USER_STREAM_KEY).
  */

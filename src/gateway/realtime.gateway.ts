@@ -117,7 +117,7 @@ export class RealtimeGateway {
     // here opens: the welcome waits for it, so a direct message sent once a client is welcomed
     // reaches it. If Redis cannot subscribe now, the welcome goes anyway (rooms answer UNAVAILABLE
     // until it is back, and the bus subscribes again then). Then the user stream's position is
-    // read: live direct frames after the welcome are exactly those above it (protocol.md, section 12).
+    // read: live direct frames after the welcome are exactly those above it (protocol.md, section 10.1).
     const sendWelcome = (userStream?: StreamPosition) => this.outbound.send(session, { type: ServerMessageType.Welcome, data: userStream ? { ...welcome, userStream } : welcome });
     const opened = () => this.userStreams.opened(session, sendWelcome);
     void this.delivery.userSubscribed(session.userId).then(opened, opened);

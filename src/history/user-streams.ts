@@ -11,7 +11,7 @@ export function directMessageData(message: NewDirectMessage, offset: number, epo
 }
 
 /**
- * Per-user streams (docs/protocol.md, section 12): the room history stores over a second key space,
+ * Per-user streams (docs/protocol.md, section 10.1): the room history stores over a second key space,
  * keyed by the recipient's user id. `direct` frames; on Redis the keys carry the user's hash tag
  * (`rg:us:{u:<tag>}:<userId>:meta` and `:log`), the slot of the user's channels: the append script
  * publishes on `rg:dm:{u:<tag>}:<userId>` (bus-codec).

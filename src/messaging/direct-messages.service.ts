@@ -10,7 +10,7 @@ import { fromStore } from './store-access';
  * Direct messages to every session of a user, on every node: from a client (`direct.send`) or the
  * admin API. Each is appended to the recipient's stream first (which assigns its offset; on Redis
  * the append script publishes it), then delivered: a session that was offline recovers it with
- * `user.recover` (docs/protocol.md, section 12).
+ * `user.recover` (docs/protocol.md, section 10.1).
  */
 @Injectable()
 export class DirectMessagesService {

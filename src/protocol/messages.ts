@@ -41,7 +41,7 @@ export interface WelcomeData {
   /** The same, as milliseconds from now by the server's clock (immune to the client's clock skew). */
   tokenExpiresInMs: number;
   /**
-   * The user's stream (docs/protocol.md, section 12) when this session was registered: live
+   * The user's stream (docs/protocol.md, section 10.1) when this session was registered: live
    * `direct` frames are exactly those above it; `user.recover` replays up to it. Absent when the
    * store could not be read.
    */
@@ -64,7 +64,7 @@ export interface RoomMessageData extends StreamPosition {
   ts: number;
 }
 
-/** A direct message: its position in the recipient's stream (docs/protocol.md, section 12). */
+/** A direct message: its position in the recipient's stream (docs/protocol.md, section 10.1). */
 export interface DirectMessageData extends StreamPosition {
   from: string;
   body: unknown;
@@ -141,7 +141,7 @@ export interface AuthRefreshAck {
   expiresInMs: number;
 }
 
-/** `user.recover` (docs/protocol.md, section 12): the missed direct messages after `since`. */
+/** `user.recover` (docs/protocol.md, section 10.1): the missed direct messages after `since`. */
 export interface UserRecoverRequest {
   since: StreamPosition;
 }

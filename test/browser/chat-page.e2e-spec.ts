@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import { Browser, Page } from 'playwright-core';
+import { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser';
 import { startTcpProxy, TcpProxy } from '../support/tcp-proxy';
 import { startServer, TestServer } from '../support/test-app';
@@ -14,6 +14,8 @@ describe('chat page in a real browser', () => {
   let chromium: Browser;
   let alice: Page;
   let bob: Page;
+  /** Bob's browser profile: its localStorage outlives a closed page. */
+  let bobProfile: BrowserContext;
 
   beforeAll(async () => {
     server = await startServer(ENV);
@@ -45,7 +47,8 @@ describe('chat page in a real browser', () => {
 
   it('lets two users log in with dev tokens, see each other present, and chat', async () => {
     alice = await chromium.newPage();
-    bob = await chromium.newPage();
+    bobProfile = await chromium.newContext();
+    bob = await bobProfile.newPage();
     await alice.goto(`http://127.0.0.1:${server.port}/`);
     await bob.goto(`http://127.0.0.1:${proxy.port}/`);
     await login(alice, 'alice');
@@ -74,6 +77,45 @@ describe('chat page in a real browser', () => {
     expect(seen.filter((t) => missed.includes(t!))).toEqual(missed);
     expect(await bob.textContent('[data-testid=events]')).toContain('recovered public:browser');
     await bob.screenshot({ path: `${process.env.SCREENSHOT_DIR ?? '/tmp'}/chat-after-recovery.png` });
+  }, 40000);
+
+  const sendDirect = async (page: Page, to: string, text: string) => {
+    await page.fill('[data-testid=direct-to]', to);
+    await page.fill('[data-testid=direct-text]', text);
+    await page.click('[data-testid=direct-send]');
+  };
+  const directs = (page: Page) => page.$$eval('[data-testid=directs] li .text', (items) => items.map((i) => i.textContent));
+  const waitForDirect = (page: Page, text: string) =>
+    page.waitForFunction((t) => [...document.querySelectorAll('[data-testid=directs] li .text')].some((i) => i.textContent === t), text, { timeout: 15000 });
+  const eventsOf = (page: Page) => page.textContent('[data-testid=events]');
+
+  it('shows the direct messages bob received while his network was down, once each and in order', async () => {
+    await sendDirect(alice, 'bob', 'dm before');
+    await waitForDirect(bob, 'dm before');
+    proxy.setDown(true);
+    proxy.cut();
+    await bob.waitForFunction(() => document.querySelector('[data-testid=status]')!.textContent !== 'open');
+    const missed = ['dm while away 1', 'dm while away 2', 'dm while away 3'];
+    for (const text of missed) {
+      await sendDirect(alice, 'bob', text);
+      await alice.waitForFunction((t) => document.querySelector('[data-testid=events]')!.textContent!.includes(t), 'direct to bob', { timeout: 5000 });
+    }
+    proxy.setDown(false);
+    await waitForDirect(bob, missed[2]);
+    expect(await directs(bob)).toEqual(['dm before', ...missed]);
+    expect(await eventsOf(bob)).toContain('recovered direct messages');
+  }, 40000);
+
+  it('shows the direct messages sent while bob had closed the page, once he opens it again', async () => {
+    await bob.close();
+    await sendDirect(alice, 'bob', 'dm while the page was closed');
+    await alice.waitForFunction(() => document.querySelector('[data-testid=events]')!.textContent!.includes('stored, recipient offline'), undefined, { timeout: 5000 });
+    bob = await bobProfile.newPage();
+    await bob.goto(`http://127.0.0.1:${proxy.port}/`);
+    await login(bob, 'bob');
+    await waitForDirect(bob, 'dm while the page was closed');
+    expect(await directs(bob)).toEqual(['dm while the page was closed']);
+    expect(await eventsOf(bob)).toContain('recovered direct messages');
   }, 40000);
 
   it('tells the page it could not recover after the server restarted, and chat resumes', async () => {

@@ -8,7 +8,7 @@ import { connect, Frame, TestClient } from '../support/ws-client';
 
 const FAST = { RATE_LIMIT_PER_SEC: '100000', RATE_LIMIT_BURST: '100000' };
 
-/** Per-user streams (docs/protocol.md, section 12) on one node, in memory. */
+/** Per-user streams (docs/protocol.md, section 10.1) on one node, in memory. */
 describe('user streams: direct messages recovered on reconnect', () => {
   const startServer = serversPerTest();
   const open: TestClient[] = [];

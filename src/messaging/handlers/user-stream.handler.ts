@@ -7,7 +7,7 @@ import { MessageError } from '../message-error';
 import { MessageHandler } from '../message-handler.decorator';
 import { fromStore } from '../store-access';
 
-/** `user.recover`: the direct messages a session missed, from its user's stream (docs/protocol.md, section 12). */
+/** `user.recover`: the direct messages a session missed, from its user's stream (docs/protocol.md, section 10.1). */
 @Injectable()
 export class UserStreamHandler {
   constructor(private readonly streams: UserStreamService) {}
