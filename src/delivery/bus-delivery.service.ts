@@ -6,6 +6,7 @@ import { HISTORY_STORE, HistoryStore } from '../history/history-store';
 import { USER_STREAM_STORE, UserStreamStore } from '../history/user-streams';
 import { CloseCode } from '../protocol';
 import { ConnectionRegistryService, LocalInterestObserver } from '../registry/connection-registry.service';
+import type { Session } from '../registry/session';
 import { FanoutService } from './fanout.service';
 import { OutboundService } from './outbound.service';
 import { WatchedStreams } from './watched-streams';
@@ -123,18 +124,19 @@ export class BusDeliveryService implements BusListener, LocalInterestObserver, O
 
   /** The user's stream skipped offsets on this node: its sessions reconnect and recover with `user.recover`. */
   private resyncUser(userId: string): void {
-    this.gapsDetected++;
     this.users.forget(userId);
-    const sessions = [...this.registry.ofUser(userId)];
-    this.logger.warn({ userId, sessions: sessions.length }, 'bus: missed direct messages; the user\'s sessions must reconnect to recover');
-    for (const session of sessions) this.outbound.close(session, CloseCode.Resync, 'missed messages: reconnect to recover');
+    this.closeToRecover(this.registry.ofUser(userId), { userId }, "bus: missed direct messages; the user's sessions must reconnect to recover");
   }
 
   private resync(room: string): void {
-    this.gapsDetected++;
     this.sequencer.forget(room);
-    const members = [...this.registry.inRoom(room)];
-    this.logger.warn({ room, sessions: members.length }, 'bus: missed messages; members must reconnect to recover');
-    for (const session of members) this.outbound.close(session, CloseCode.Resync, 'missed messages: reconnect to recover');
+    this.closeToRecover(this.registry.inRoom(room), { room }, 'bus: missed messages; members must reconnect to recover');
+  }
+
+  private closeToRecover(of: Iterable<Session>, context: object, message: string): void {
+    this.gapsDetected++;
+    const sessions = [...of];
+    this.logger.warn({ ...context, sessions: sessions.length }, message);
+    for (const session of sessions) this.outbound.close(session, CloseCode.Resync, 'missed messages: reconnect to recover');
   }
 }

@@ -27,21 +27,7 @@ export class FanoutService {
    * held (with its offset, to drop what their replay already covers) instead of written.
    */
   toRoom(room: string, encoded: Buffer, except?: Session, offset?: number): number {
-    let delivered = 0;
-    const frame = new PreparedFrame(encoded);
-    for (const session of this.registry.inRoom(room)) {
-      if (session === except) continue;
-      const route = RoomRecovery.route(session, room, offset);
-      if (route === 'write') {
-        if (this.outbound.writePrepared(session, frame)) delivered++;
-        continue;
-      }
-      delivered++;
-      if (route === 'skip') continue;
-      if (route.length >= MAX_HELD_FRAMES) this.outbound.close(session, CloseCode.SlowConsumer, 'slow consumer');
-      else route.push({ offset, frame: encoded });
-    }
-    return delivered;
+    return this.toStream(this.registry.inRoom(room), room, encoded, offset, except);
   }
 
   toUser(userId: string, encoded: Buffer): number {
@@ -53,10 +39,16 @@ export class FanoutService {
    * `user.recover`) get it held, as room members recovering a room do (RoomRecovery, keyed '{user}').
    */
   toUserStream(userId: string, encoded: Buffer, offset: number): number {
+    return this.toStream(this.registry.ofUser(userId), USER_STREAM_KEY, encoded, offset);
+  }
+
+  /** A stream's frame (a room's, or a user's: `key`) to its sessions, written, or held for those recovering it. */
+  private toStream(sessions: Iterable<Session>, key: string, encoded: Buffer, offset: number | undefined, except?: Session): number {
     let delivered = 0;
     const frame = new PreparedFrame(encoded);
-    for (const session of this.registry.ofUser(userId)) {
-      const route = RoomRecovery.route(session, USER_STREAM_KEY, offset);
+    for (const session of sessions) {
+      if (session === except) continue;
+      const route = RoomRecovery.route(session, key, offset);
       if (route === 'write') {
         if (this.outbound.writePrepared(session, frame)) delivered++;
         continue;
