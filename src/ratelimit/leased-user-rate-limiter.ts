@@ -40,11 +40,12 @@ export const leaseSizeFor = (ratePerSec: number, burst: number): number => Math.
  * tokens per user and takes from it synchronously; when it runs low (or out), the user is due for a
  * refill, and every user due within one event-loop turn is asked for in one batch (LeaseSource:
  * one pipeline). The shared bucket refills by elapsed time, so all nodes together are granted at
- * most `burst + rate x T` tokens in any T; a node accepts a frame only with a token of a lease, so
- * a user's frames accepted over T are at most `burst + rate x T + nodes x leaseSize` (the leases
- * held when T starts), plus, on each node, what its local bucket allowed before the first lease
- * or while a refill took longer than SLOW_REFILL_MS (at most its burst, then its rate). Leases left when a user's last session on a node closes are lost (the user
- * gets less, never more).
+ * most `burst + rate x T` tokens in any T; a node accepts a frame with a token of a lease, or of
+ * its provisional bucket (one lease, refilled at the rate) before the first lease arrives and
+ * while a refill takes longer than SLOW_REFILL_MS. So a user's frames accepted over T are at most
+ * `burst + rate x T + nodes x 2 x leaseSize` (the leases held when T starts, and one provisional
+ * lease), plus `rate x` the time each node waited for leases. Leases left when a user's last
+ * session on a node closes are lost (the user gets less, never more).
  *
  * While the store is unreachable (a batch failed) every budget falls back to a local token bucket
  * of the same rate and burst: a frame never waits for Redis, and each node then allows the full
@@ -72,9 +73,9 @@ export class LeasedUserRateLimiter extends PerUserBudgets<LeaseBudget> {
     this.lowWater = Math.max(1, Math.ceil(this.leaseSize / 4));
   }
 
-  /** A new budget asks for its first lease at once; until it arrives, the local bucket decides. */
+  /** A new budget asks for its first lease at once; until it arrives, its provisional bucket decides. */
   protected create(userId: string, now: number): LeaseBudget {
-    const budget = new LeaseBudget(userId, this, new TokenBucket(this.ratePerSec, this.burst, now));
+    const budget = new LeaseBudget(userId, this, new TokenBucket(this.ratePerSec, this.leaseSize, now), new TokenBucket(this.ratePerSec, this.burst, now));
     this.want(budget, now);
     return budget;
   }
@@ -144,6 +145,8 @@ export class LeaseBudget implements UserBudget {
   constructor(
     readonly userId: string,
     private readonly limiter: LeasedUserRateLimiter,
+    /** Rules before the first lease and while a refill is slow: one lease's worth, at the rate. */
+    private readonly provisional: TokenBucket,
     /** Rules while the store is unreachable. */
     private readonly local: TokenBucket,
   ) {}
@@ -155,11 +158,12 @@ export class LeaseBudget implements UserBudget {
       return true;
     }
     this.limiter.want(this, now);
-    // Waiting for the first lease, for a refill slower than SLOW_REFILL_MS (Redis failing over),
-    // or Redis unreachable: the local bucket decides, so a slow or failing Redis never refuses a
-    // user under the rate (a client rejoining its rooms during a failover). A refill in flight
-    // for less than that refuses: the lease was spent, so the user is at its rate.
+    if (!this.limiter.storeUp) return this.local.take(now);
+    // Waiting for the first lease, or for a refill slower than SLOW_REFILL_MS (Redis failing
+    // over): the provisional bucket decides, so a slow Redis does not refuse a user under the rate
+    // (a client rejoining its rooms during a failover). A refill in flight for less than that
+    // refuses: the lease was spent, so the user is at its rate.
     const waiting = this.pending && (!this.granted || now - this.pendingSince >= SLOW_REFILL_MS);
-    return waiting || !this.limiter.storeUp ? this.local.take(now) : false;
+    return waiting && this.provisional.take(now);
   }
 }
