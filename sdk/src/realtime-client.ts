@@ -10,12 +10,15 @@ import {
   type PresenceAck,
   type PresenceEventData,
   type PublishAck,
+  type ReceiptAck,
+  type ReceiptData,
   type RoomMessageData,
 } from './protocol';
 import { Backoff } from './backoff';
 import { Emitter, rethrowLater } from './emitter';
 import { ClientErrorCode, RealtimeError } from './errors';
 import { Heartbeat } from './heartbeat';
+import { Receipts, type ReceiptTarget } from './receipts';
 import { RequestTracker } from './request-tracker';
 import { RoomRecovery } from './room-recovery';
 import { RoomState, type RoomHandler } from './room-state';
@@ -46,6 +49,7 @@ export class RealtimeClient {
   private readonly events = new Emitter<RealtimeEvents>();
   private readonly rooms = new RoomState();
   private readonly recovery = new RoomRecovery(this.rooms, (room, since) => this.request<JoinAck>(ClientMessageType.RoomJoin, since ? { room, since } : { room }), this.events);
+  private readonly receipts = new Receipts(({ messageId, offset, epoch, state }) => this.request<ReceiptAck>(ClientMessageType.ReceiptSend, { messageId, offset, epoch, state }), this.events);
   private readonly requests: RequestTracker;
   private readonly session: SocketSession;
   /** Only with `getToken`: a static token cannot be renewed. */
@@ -80,10 +84,12 @@ export class RealtimeClient {
       onWelcome: (welcome) => {
         this.refresher?.start(welcome.tokenExpiresInMs);
         this.recovery.rejoinAll();
+        this.receipts.resume();
       },
       onSocketGone: (code) => {
         this.refresher?.stop();
         this.recovery.cancel();
+        this.receipts.pause();
         this.requests.failAll((type) => disconnected(`the connection closed before the reply to ${type}`, code));
       },
     });
@@ -116,6 +122,7 @@ export class RealtimeClient {
   close(): void {
     this.refresher?.stop();
     this.recovery.cancel();
+    this.receipts.clear();
     this.session.close();
     this.requests.failAll((type) => disconnected(`closed by the app before the reply to ${type}`));
     this.rooms.clear();
@@ -179,6 +186,15 @@ export class RealtimeClient {
   }
 
   /**
+   * Tells the sender of a direct message that the user read it (a `read` receipt; `delivered` ones
+   * are sent by the client itself). Pass the `direct` event's message. Resolves with
+   * `{messageId, state, forwarded}`; rejects with NOT_FOUND once the message left the user's stream.
+   */
+  markRead(message: ReceiptTarget): Promise<ReceiptAck> {
+    return this.receipts.markRead(message);
+  }
+
+  /**
    * Sends any request type (e.g. an extension's) and resolves with its `ack` data. Rejects with
    * DISCONNECTED at once when not open: nothing is queued while disconnected.
    */
@@ -219,6 +235,9 @@ export class RealtimeClient {
       }
       case ServerMessageType.Direct:
         this.events.emit('direct', frame.data as DirectMessageData);
+        return;
+      case ServerMessageType.Receipt:
+        this.events.emit('receipt', frame.data as ReceiptData);
         return;
       case ServerMessageType.PresenceJoin:
       case ServerMessageType.PresenceLeave: {
