@@ -6,6 +6,7 @@ export type { BackoffOptions } from './backoff';
 export { decideAfterClose } from './reconnect-policy';
 export type { CloseDecision, CloseFacts } from './reconnect-policy';
 export type { RoomHandler } from './room-state';
+export type { ReceiptTarget } from './receipts';
 export { CLIENT_TIMEOUT_CLOSE_CODE } from './socket-binding';
 export type {
   CloseEvent,
@@ -30,6 +31,7 @@ export {
   HISTORY_PAGE_DEFAULT,
   HISTORY_PAGE_MAX,
   ROOM_NAME_PATTERN,
+  ReceiptState,
   SYSTEM_SENDER,
   ServerMessageType,
   shouldReconnect,
@@ -48,6 +50,9 @@ export type {
   PresenceEventData,
   PresenceMember,
   PublishAck,
+  ReceiptAck,
+  ReceiptData,
+  ReceiptSendRequest,
   RoomHistoryRequest,
   RoomJoinRequest,
   RoomMessageData,

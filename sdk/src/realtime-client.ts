@@ -10,6 +10,8 @@ import {
   type PresenceAck,
   type PresenceEventData,
   type PublishAck,
+  type ReceiptAck,
+  type ReceiptData,
   type RoomMessageData,
   type StreamPosition,
   type UserRecoverAck,
@@ -18,6 +20,7 @@ import { Backoff } from './backoff';
 import { Emitter, rethrowLater } from './emitter';
 import { ClientErrorCode, RealtimeError } from './errors';
 import { Heartbeat } from './heartbeat';
+import { Receipts, type ReceiptTarget } from './receipts';
 import { RequestTracker } from './request-tracker';
 import { rejoinRooms } from './room-recovery';
 import { RetryingRequests } from './retrying-requests';
@@ -52,6 +55,7 @@ export class RealtimeClient {
   /** The re-joins and user.recover sent after each welcome. */
   private readonly recoveries = new RetryingRequests();
   private readonly userStream: UserStream;
+  private readonly receipts = new Receipts(({ messageId, offset, epoch, state }) => this.request<ReceiptAck>(ClientMessageType.ReceiptSend, { messageId, offset, epoch, state }), this.events, this.recoveries);
   private readonly requests: RequestTracker;
   private readonly session: SocketSession;
   /** Only with `getToken`: a static token cannot be renewed. */
@@ -89,6 +93,7 @@ export class RealtimeClient {
         this.recoveries.cancel();
         rejoinRooms(this.rooms, (room, since) => this.request<JoinAck>(ClientMessageType.RoomJoin, since ? { room, since } : { room }), this.events, this.recoveries);
         this.recoverDirects(welcome);
+        this.receipts.resume();
       },
       onSocketGone: (code) => {
         this.refresher?.stop();
@@ -133,6 +138,7 @@ export class RealtimeClient {
   close(): void {
     this.refresher?.stop();
     this.recoveries.cancel();
+    this.receipts.clear();
     this.session.close();
     this.requests.failAll((type) => disconnected(`closed by the app before the reply to ${type}`));
     this.rooms.clear();
@@ -196,6 +202,15 @@ export class RealtimeClient {
   }
 
   /**
+   * Tells the sender of a direct message that the user read it (a `read` receipt; `delivered` ones
+   * are sent by the client itself). Pass the `direct` event's message. Resolves with
+   * `{messageId, state, forwarded}`; rejects with NOT_FOUND once the message left the user's stream.
+   */
+  markRead(message: ReceiptTarget): Promise<ReceiptAck> {
+    return this.receipts.markRead(message);
+  }
+
+  /**
    * Sends any request type (e.g. an extension's) and resolves with its `ack` data. Rejects with
    * DISCONNECTED at once when not open: nothing is queued while disconnected.
    */
@@ -254,6 +269,9 @@ export class RealtimeClient {
       }
       case ServerMessageType.Direct:
         if (frame.data) this.userStream.receive(frame.data as DirectMessageData);
+        return;
+      case ServerMessageType.Receipt:
+        this.events.emit('receipt', frame.data as ReceiptData);
         return;
       case ServerMessageType.PresenceJoin:
       case ServerMessageType.PresenceLeave: {

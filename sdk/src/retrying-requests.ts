@@ -20,7 +20,8 @@ export interface RetriedRequest<T> {
 }
 
 /**
- * The requests the SDK sends by itself after a welcome (re-joins, user.recover): a transient
+ * The requests the SDK sends by itself (re-joins and user.recover after a welcome, `delivered`
+ * receipts): a transient
  * refusal is retried with backoff; one cut by a disconnect is left for the next welcome (neither
  * `done` nor `failed` is called). `cancel()` stops pending retries when the socket goes away.
  */

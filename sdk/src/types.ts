@@ -1,4 +1,4 @@
-import type { DirectMessageData, PresenceEventData, StreamPosition, WelcomeData } from './protocol';
+import type { DirectMessageData, PresenceEventData, ReceiptData, StreamPosition, WelcomeData } from './protocol';
 import type { BackoffOptions } from './backoff';
 import type { RealtimeError } from './errors';
 
@@ -94,7 +94,10 @@ export interface UnknownEvent {
 export interface RealtimeEvents {
   state: ConnectionState;
   welcome: Welcome;
+  /** Each `direct` is also receipted `delivered` to its sender by the client, once per messageId. */
   direct: DirectMessageData;
+  /** A recipient received (`delivered`) or read (`read`) a direct message this user sent. */
+  receipt: ReceiptData;
   presence: PresenceEvent;
   recovery: RecoveryEvent;
   directRecovery: DirectRecoveryEvent;

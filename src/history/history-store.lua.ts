@@ -59,3 +59,15 @@ for _, entry in ipairs(redis.call('LRANGE', KEYS[2], 0, -1)) do
 end
 return {tonumber(redis.call('HGET', KEYS[1], 'offset')), epoch, live}
 `;
+
+/** ARGV: epoch, offset, nowMs -> the unexpired entry at exactly that offset of that epoch, or nil */
+export const AT = `
+local meta = redis.call('HMGET', KEYS[1], 'epoch', 'offset')
+if not meta[1] or meta[1] ~= ARGV[1] then return nil end
+local back = tonumber(meta[2]) - tonumber(ARGV[2])
+if back < 0 or tonumber(ARGV[2]) < 1 then return nil end
+local entry = redis.call('LINDEX', KEYS[2], -(back + 1))
+if not entry then return nil end
+if tonumber(string.match(entry, '^(%d+)|')) <= tonumber(ARGV[3]) then return nil end
+return entry
+`;

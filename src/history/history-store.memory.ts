@@ -70,6 +70,14 @@ export class InMemoryStreamStore<N, D extends StreamPosition> implements LocalSt
     return { offset: stream.offset, epoch: stream.epoch, messages };
   }
 
+  async at(room: string, position: StreamPosition): Promise<D | null> {
+    const stream = this.streams.get(room);
+    if (!stream || stream.epoch !== position.epoch || position.offset < 1 || position.offset > stream.offset) return null;
+    this.expire(stream);
+    // Entries are contiguous and end at stream.offset.
+    return stream.entries[stream.entries.length - 1 - (stream.offset - position.offset)]?.data ?? null;
+  }
+
   expireAll(): void {
     for (const stream of this.streams.values()) this.expire(stream);
   }

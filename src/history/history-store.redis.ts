@@ -3,7 +3,7 @@ import { ChannelNames, channelNames } from '../bus/bus-codec';
 import { HistoryPage, RoomMessageData, StreamPosition } from '../protocol';
 import type { StoreConnection } from '../redis/store-connection';
 import { HistoryLimits, NewRoomMessage, ROOM_STREAMS, SharedHistoryStore, SharedStreams, Stored, StreamKind, StreamPage } from './history-store';
-import { append, PAGE, POSITION, SINCE } from './history-store.lua';
+import { append, AT, PAGE, POSITION, SINCE } from './history-store.lua';
 
 /** Stream metadata (epoch and offset) outlives the messages, so an idle room keeps its position. */
 const META_TTL_FACTOR = 12;
@@ -40,7 +40,7 @@ const ON_NEW_PRIMARY_REFUSE = `${PRIMARY}if not samePrimary then return nil end
  */
 export class RedisStreamStore<N, D extends StreamPosition> implements SharedStreams<N, D> {
   readonly sharedAcrossNodes = true;
-  private readonly scripts: { APPEND: string; POSITION: string; SINCE: string; PAGE: string };
+  private readonly scripts: { APPEND: string; POSITION: string; SINCE: string; PAGE: string; AT: string };
   private readonly channels: ChannelNames;
 
   constructor(
@@ -52,7 +52,7 @@ export class RedisStreamStore<N, D extends StreamPosition> implements SharedStre
     const failover = redis.mode !== 'single';
     const renew = failover ? ON_NEW_PRIMARY_RENEW : '';
     this.channels = channelNames(redis.mode);
-    this.scripts = { APPEND: renew + append(this.channels.sharded ? 'SPUBLISH' : 'PUBLISH'), POSITION: renew + POSITION, PAGE: renew + PAGE, SINCE: (failover ? ON_NEW_PRIMARY_REFUSE : '') + SINCE };
+    this.scripts = { APPEND: renew + append(this.channels.sharded ? 'SPUBLISH' : 'PUBLISH'), POSITION: renew + POSITION, PAGE: renew + PAGE, SINCE: (failover ? ON_NEW_PRIMARY_REFUSE : '') + SINCE, AT: (failover ? ON_NEW_PRIMARY_REFUSE : '') + AT };
   }
 
   async append(room: string, message: N): Promise<Stored<D>> {
@@ -77,6 +77,11 @@ export class RedisStreamStore<N, D extends StreamPosition> implements SharedStre
     const all = entries.map((e) => toStored<D>(Buffer.from(e)).data);
     const older = before === undefined ? all : all.filter((m) => m.offset < before);
     return { offset, epoch, messages: older.slice(Math.max(0, older.length - limit)) };
+  }
+
+  async at(room: string, position: StreamPosition): Promise<D | null> {
+    const entry = (await this.redis.command.callBuffer('EVAL', this.scripts.AT, 2, ...this.kind.redisKeys(room), position.epoch, position.offset, Date.now())) as Entry | null;
+    return entry === null ? null : toStored<D>(entry).data;
   }
 
   private get metaTtlMs(): number {

@@ -63,6 +63,11 @@ export interface MessageStreams<N = NewRoomMessage, D extends StreamPosition = R
   since(key: string, since: StreamPosition): Promise<Stored<D>[] | null>;
   /** Up to `limit` of the newest messages with offset < `before` (all when absent), ascending. */
   page(key: string, limit: number, before?: number): Promise<StreamPage<D>>;
+  /**
+   * The message stored at exactly this position, or null: another epoch, an offset the stream never
+   * gave out, or one expired or trimmed. Never creates a stream. (Receipts check a message with it.)
+   */
+  at(key: string, position: StreamPosition): Promise<D | null>;
 }
 
 /** The room key space: `message` frames, keys `rg:h:{<room>}:*`, published on the room's channel. */

@@ -4,6 +4,9 @@ import { storeProvider } from '../redis/store-provider';
 import { HISTORY_STORE, HistoryStore } from './history-store';
 import { InMemoryHistoryStore, InMemoryStreamStore } from './history-store.memory';
 import { RedisHistoryStore, RedisStreamStore } from './history-store.redis';
+import { RECEIPT_STORE, ReceiptStore } from './receipt-store';
+import { InMemoryReceiptStore } from './receipt-store.memory';
+import { RedisReceiptStore } from './receipt-store.redis';
 import { USER_STREAM_STORE, USER_STREAMS, UserStreamStore } from './user-streams';
 
 /** Expired messages are dropped on access too; this sweep returns the memory of idle rooms. */
@@ -29,8 +32,9 @@ class HistorySweeper implements OnApplicationShutdown {
 }
 
 /**
- * Provides the HistoryStore (token HISTORY_STORE) and the per-user streams (USER_STREAM_STORE, the
- * same stores over the user key space): on Redis in cluster mode, else in memory.
+ * Provides the HistoryStore (token HISTORY_STORE), the per-user streams (USER_STREAM_STORE, the
+ * same stores over the user key space) and the markers of the receipts forwarded for messages of
+ * those streams (RECEIPT_STORE, living as long as they do): on Redis in cluster mode, else in memory.
  */
 @Module({
   providers: [
@@ -44,8 +48,13 @@ class HistorySweeper implements OnApplicationShutdown {
       memory: (config) => new InMemoryStreamStore(USER_STREAMS, config.userHistory),
       redis: (redis, config) => new RedisStreamStore(redis, config.userHistory, USER_STREAMS),
     }),
+    storeProvider<ReceiptStore, [AppConfig]>(RECEIPT_STORE, {
+      inject: [APP_CONFIG],
+      memory: (config) => new InMemoryReceiptStore(config.userHistory.ttlMs),
+      redis: (redis, config) => new RedisReceiptStore(redis, config.userHistory.ttlMs),
+    }),
     HistorySweeper,
   ],
-  exports: [HISTORY_STORE, USER_STREAM_STORE],
+  exports: [HISTORY_STORE, USER_STREAM_STORE, RECEIPT_STORE],
 })
 export class HistoryModule {}

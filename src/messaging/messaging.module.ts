@@ -10,8 +10,10 @@ import { HandlerRegistryService } from './handler-registry.service';
 import { AuthHandler } from './handlers/auth.handler';
 import { DirectHandler } from './handlers/direct.handler';
 import { PingHandler } from './handlers/ping.handler';
+import { ReceiptHandler } from './handlers/receipt.handler';
 import { UserStreamHandler } from './handlers/user-stream.handler';
 import { ActivityInterceptor } from './activity.interceptor';
+import { ReceiptsService } from './receipts.service';
 
 /**
  * The registry that finds every @MessageHandler in the app (the rooms feature's and extensions'
@@ -20,7 +22,7 @@ import { ActivityInterceptor } from './activity.interceptor';
 @Module({
   imports: [DiscoveryModule, AuthModule, RevocationModule, PresenceModule, HistoryModule, DeliveryModule],
   // ActivityInterceptor is global (APP_INTERCEPTOR): it records lastActivityAt for every handler, extensions' too.
-  providers: [HandlerRegistryService, DirectMessagesService, PingHandler, DirectHandler, UserStreamHandler, AuthHandler, { provide: APP_INTERCEPTOR, useClass: ActivityInterceptor }],
+  providers: [HandlerRegistryService, DirectMessagesService, PingHandler, DirectHandler, ReceiptsService, ReceiptHandler, UserStreamHandler, AuthHandler, { provide: APP_INTERCEPTOR, useClass: ActivityInterceptor }],
   exports: [HandlerRegistryService, DirectMessagesService],
 })
 export class MessagingModule {}

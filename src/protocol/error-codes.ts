@@ -10,6 +10,8 @@ export const ErrorCode = {
   ValidationFailed: 'VALIDATION_FAILED',
   /** The token does not permit this action (e.g. room not in the `rooms` claim). */
   Forbidden: 'FORBIDDEN',
+  /** The request names something that does not exist for this user (a `receipt.send` for a message not in the user's stream). */
+  NotFound: 'NOT_FOUND',
   /** Over the per-connection rate limit; the message was not processed. */
   RateLimited: 'RATE_LIMITED',
   /** A store the request needs is unreachable (e.g. history); nothing was done: retry later. */

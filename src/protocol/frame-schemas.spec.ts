@@ -6,7 +6,7 @@ describe('frame schemas', () => {
   it('has the reply data of every built-in type (pong: none) and the unasked frames', () => {
     expect(Object.keys(REPLY_DATA_SCHEMAS).sort()).toEqual(Object.values(ClientMessageType).sort());
     expect(REPLY_DATA_SCHEMAS.ping).toBeUndefined();
-    expect(Object.keys(SERVER_EVENT_SCHEMAS).sort()).toEqual(['broadcast', 'direct', 'message', 'presence.join', 'presence.leave', 'welcome']);
+    expect(Object.keys(SERVER_EVENT_SCHEMAS).sort()).toEqual(['broadcast', 'direct', 'message', 'presence.join', 'presence.leave', 'receipt', 'welcome']);
   });
 
   it('marks required exactly the properties the interface requires', () => {

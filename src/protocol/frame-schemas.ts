@@ -13,6 +13,9 @@ import {
   PresenceEventData,
   PresenceMember,
   PublishAck,
+  ReceiptAck,
+  ReceiptData,
+  ReceiptState,
   RoomMessageData,
   ServerMessageType,
   StreamPosition,
@@ -83,6 +86,8 @@ const userPosition: Fields<StreamPosition> = {
 
 const direct = object<DirectMessageData>({ ...unstored(string("the sender's `sub` (`system`: the admin API)")), ...userPosition });
 
+const receiptState: JsonSchema = { type: 'string', enum: Object.values(ReceiptState) };
+
 const presenceEvent = object<PresenceEventData>({ room: req(string()), userId: req(string()), sessionId: req(string()) });
 
 const errorDetail = object<ErrorDetail>({
@@ -119,6 +124,15 @@ export const SERVER_EVENT_SCHEMAS: Record<Exclude<ServerType, 'ack' | 'error' | 
   'presence.join': presenceEvent,
   'presence.leave': presenceEvent,
   broadcast: object<BroadcastData>(unstored({ type: 'string', const: SYSTEM_SENDER })),
+  receipt: object<ReceiptData>(
+    {
+      messageId: req(string('the `messageId` of a direct message this user sent')),
+      userId: req(string('its recipient, who sent the receipt')),
+      state: req(receiptState),
+      ts: req(integer('server time when it was forwarded, ms since the epoch')),
+    },
+    "to every session of the message's sender (docs/protocol.md, 3.12)",
+  ),
 };
 
 /** `data` of the reply to each built-in type; undefined: the reply has no `data` (`pong`). */
@@ -134,5 +148,10 @@ export const REPLY_DATA_SCHEMAS: Record<ClientType, JsonSchema | undefined> = {
   }),
   'room.history': object<HistoryPage>({ room: req(string()), ...position, messages: req({ type: 'array', items: roomMessage, description: 'ascending offsets' }) }),
   'user.recover': object<UserRecoverAck>({ ...userPosition, recovered: req({ type: 'boolean', description: 'true: every missed message up to this position was written before this ack' }) }),
+  'receipt.send': object<ReceiptAck>({
+    messageId: req(string()),
+    state: req(receiptState),
+    forwarded: req({ type: 'boolean', description: 'false: already receipted in this state, or sent by `system`; nothing was forwarded' }),
+  }),
   'auth.refresh': object<AuthRefreshAck>({ exp: req(integer("the new token's `exp`")), expiresInMs: req(integer()) }),
 };

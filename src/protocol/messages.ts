@@ -12,6 +12,7 @@ export const ClientMessageType = {
   RoomHistory: 'room.history',
   AuthRefresh: 'auth.refresh',
   UserRecover: 'user.recover',
+  ReceiptSend: 'receipt.send',
 } as const;
 
 export const ServerMessageType = {
@@ -25,6 +26,8 @@ export const ServerMessageType = {
   PresenceLeave: 'presence.leave',
   /** An announcement to every session, from the admin API (`from` is always `system`). */
   Broadcast: 'broadcast',
+  /** A recipient's client acknowledged a direct message this user sent (docs/protocol.md, 3.12). */
+  Receipt: 'receipt',
 } as const;
 
 /** User id used as `from` for messages published through the admin API. */
@@ -154,6 +157,35 @@ export interface UserRecoverAck extends StreamPosition {
 export interface DirectAck {
   messageId: string;
   delivered: number;
+}
+
+/** How far a direct message got at its recipient: its client received it, or the user read it. */
+export const ReceiptState = { Delivered: 'delivered', Read: 'read' } as const;
+export type ReceiptState = (typeof ReceiptState)[keyof typeof ReceiptState];
+
+/**
+ * `receipt.send` (docs/protocol.md, 3.12): the recipient names a `direct` it received by its
+ * `messageId` and its position in the recipient's own stream (`offset`, `epoch`, from the frame).
+ */
+export interface ReceiptSendRequest extends StreamPosition {
+  messageId: string;
+  state: ReceiptState;
+}
+
+/** `forwarded`: false when this state was already receipted for the message, or the sender is `system`. */
+export interface ReceiptAck {
+  messageId: string;
+  state: ReceiptState;
+  forwarded: boolean;
+}
+
+/** The `receipt` event, to every session of the message's sender: `userId` (the recipient) reached `state`. */
+export interface ReceiptData {
+  messageId: string;
+  userId: string;
+  state: ReceiptState;
+  /** Server time when the receipt was forwarded, ms since the epoch. */
+  ts: number;
 }
 
 /** User ids (a token's `sub`, the target of a direct message): 1-256 characters. */

@@ -172,6 +172,33 @@ function describeStreamsContract<N, D extends StreamPosition & { body: unknown }
       expect((await store.page(room, 10)).messages.map((m) => m.offset)).toEqual([3]);
     });
 
+    it('reads back the message at exactly one position, or null: another epoch, offset 0, ahead, trimmed, an unknown stream', async () => {
+      const store = await open({ sizePerRoom: 3 });
+      const room = freshRoom();
+      const stored = await appendAll(store, room, [1, 2, 3, 4, 5]);
+      const epoch = stored[0].data.epoch;
+      expect(await store.at(room, { offset: 4, epoch })).toEqual(stored[3].data);
+      expect(await store.at(room, { offset: 5, epoch })).toEqual(stored[4].data);
+      expect(await store.at(room, { offset: 3, epoch })).toEqual(stored[2].data);
+      expect(await store.at(room, { offset: 2, epoch })).toBeNull(); // trimmed
+      expect(await store.at(room, { offset: 0, epoch })).toBeNull();
+      expect(await store.at(room, { offset: 6, epoch })).toBeNull();
+      expect(await store.at(room, { offset: 4, epoch: `${epoch}x` })).toBeNull();
+      const unknown = freshRoom();
+      expect(await store.at(unknown, { offset: 1, epoch })).toBeNull();
+      // It does not create the stream: the first append still starts at 1, with the stream's epoch.
+      expect((await store.append(unknown, message(unknown, 1))).data.offset).toBe(1);
+    });
+
+    it('answers null from at() once the message expired', async () => {
+      const store = await open({ ttlMs: 300 });
+      const room = freshRoom();
+      const [first] = await appendAll(store, room, [1]);
+      expect(await store.at(room, { offset: 1, epoch: first.data.epoch })).toEqual(first.data);
+      await sleep(450);
+      expect(await store.at(room, { offset: 1, epoch: first.data.epoch })).toBeNull();
+    });
+
     it('pages backwards: newest first page, ascending within a page, `before` for the previous one', async () => {
       const store = await open({ sizePerRoom: 100 });
       const room = freshRoom();

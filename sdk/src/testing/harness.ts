@@ -21,7 +21,7 @@ export function useFakeClientClock(): void {
 /** Lets pending promise callbacks run (fake timers: also runs timers due now). */
 export const flush = (): Promise<void> => jest.advanceTimersByTimeAsync(0);
 
-const EVENT_NAMES: (keyof RealtimeEvents)[] = ['state', 'welcome', 'direct', 'presence', 'recovery', 'directRecovery', 'error', 'close', 'event'];
+const EVENT_NAMES: (keyof RealtimeEvents)[] = ['state', 'welcome', 'direct', 'receipt', 'presence', 'recovery', 'directRecovery', 'error', 'close', 'event'];
 
 /** A client on fake sockets, recording every event it emits. Use with jest fake timers. */
 export function setup(options: Partial<RealtimeClientOptions> = {}) {
