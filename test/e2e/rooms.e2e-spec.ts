@@ -134,7 +134,8 @@ describe('rooms, presence and direct messages', () => {
     expect(ack.data).toEqual({ messageId: expect.any(String), delivered: 2 });
     for (const bob of [bob1, bob2]) {
       const direct = await bob.nextOfType('direct');
-      expect(direct.data).toEqual({ from: 'alice', body: { text: 'psst' }, messageId: ack.data.messageId, ts: expect.any(Number) });
+      // Its position in bob's stream (docs/protocol.md, section 10.1).
+      expect(direct.data).toEqual({ from: 'alice', body: { text: 'psst' }, messageId: ack.data.messageId, ts: expect.any(Number), offset: 1, epoch: expect.any(String) });
     }
     expect((await alice.request('direct.send', { to: 'nobody', body: 1 })).data.delivered).toBe(0);
   });

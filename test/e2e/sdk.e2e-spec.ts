@@ -67,6 +67,7 @@ describe('SDK (RealtimeClient) end to end', () => {
       maxPayloadBytes: expect.any(Number),
       tokenExp: expect.any(Number),
       tokenExpiresInMs: expect.any(Number),
+      userStream: { offset: 0, epoch: expect.any(String) },
     });
     expect(client.state).toBe('open');
     expect(states).toEqual(['connecting', 'open']);
@@ -108,7 +109,7 @@ describe('SDK (RealtimeClient) end to end', () => {
     const ack = await alice.direct('bob', { text: 'psst' });
     expect(ack).toEqual({ messageId: expect.any(String), delivered: 1 });
     await waitFor(() => received.length === 1);
-    expect(received[0]).toEqual({ from: 'alice', body: { text: 'psst' }, messageId: ack.messageId, ts: expect.any(Number) });
+    expect(received[0]).toEqual({ from: 'alice', body: { text: 'psst' }, messageId: ack.messageId, ts: expect.any(Number), offset: 1, epoch: expect.any(String) });
     await expect(alice.direct('nobody-here', 1)).resolves.toMatchObject({ delivered: 0 });
   });
 
