@@ -29,6 +29,8 @@ export interface AppConfig {
   maxPayloadBytes: number;
   maxJsonDepth: number;
   sendBufferMaxBytes: number;
+  /** COALESCE_WRITES: one kernel write per socket per event-loop turn. */
+  coalesceWrites: boolean;
   rateLimitPerSec: number;
   rateLimitBurst: number;
   /** Per-user token bucket, shared by the user's connections on every node (src/ratelimit/). */

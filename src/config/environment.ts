@@ -69,6 +69,10 @@ export class Environment {
   @IsInt() @Min(1024)
   SEND_BUFFER_MAX_BYTES: number = 1024 * 1024;
 
+  /** Frames for one socket within one event-loop turn go to the kernel in one write (OutboundService). */
+  @Transform(toBoolean) @IsBoolean()
+  COALESCE_WRITES: boolean = true;
+
   @IsInt() @Min(1)
   RATE_LIMIT_PER_SEC: number = 50;
 

@@ -173,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     maxPayloadBytes: parsed.MAX_PAYLOAD_BYTES,
     maxJsonDepth: parsed.MAX_JSON_DEPTH,
     sendBufferMaxBytes: parsed.SEND_BUFFER_MAX_BYTES,
+    coalesceWrites: parsed.COALESCE_WRITES,
     rateLimitPerSec: parsed.RATE_LIMIT_PER_SEC,
     rateLimitBurst: parsed.RATE_LIMIT_BURST,
     rateLimitUserPerSec: parsed.RATE_LIMIT_USER_PER_SEC,

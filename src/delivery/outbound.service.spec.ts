@@ -6,7 +6,7 @@ import type { GatewayMetrics } from '../metrics/gateway.metrics';
 import type { TrafficMetrics } from '../metrics/traffic.metrics';
 import { Session } from '../registry/session';
 import { OutboundService, PreparedFrame, textFrame } from './outbound.service';
-import { writableSocketOf } from './ws-internals';
+import { tcpSocketOf, writableSocketOf } from './ws-internals';
 
 /** A ws server configured like the gateway's (no permessage-deflate unless asked), one client. */
 async function pair(perMessageDeflate = false): Promise<{ server: WebSocket; client: WebSocket; received: string[]; close(): Promise<void> }> {
@@ -28,10 +28,10 @@ async function pair(perMessageDeflate = false): Promise<{ server: WebSocket; cli
   };
 }
 
-function outbound(sendBufferMaxBytes = 1 << 20) {
+function outboundWith(sendBufferMaxBytes = 1 << 20, coalesceWrites = false) {
   const metrics = { slowConsumerCloses: { value: 0 } };
   const service = new OutboundService(
-    { sendBufferMaxBytes } as AppConfig,
+    { sendBufferMaxBytes, coalesceWrites } as AppConfig,
     { frameOut() {}, errorSent() {} } as unknown as TrafficMetrics,
     metrics as unknown as GatewayMetrics,
     { warn() {} } as never,
@@ -44,7 +44,9 @@ const until = async (check: () => boolean) => {
   for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
 };
 
-describe('PreparedFrame / writePrepared (one frame written to many sockets)', () => {
+describe.each([false, true])('PreparedFrame / writePrepared (one frame written to many sockets), COALESCE_WRITES %s', (coalesce) => {
+  const outbound = (sendBufferMaxBytes?: number) => outboundWith(sendBufferMaxBytes, coalesce);
+
   it.each([0, 1, 125, 126, 65535, 65536, 200_000])('frames a %i-byte payload as ws would', (size) => {
     const payload = Buffer.from('x'.repeat(size));
     // ws's own framing of an unmasked text frame is the reference.
@@ -121,6 +123,51 @@ describe('PreparedFrame / writePrepared (one frame written to many sockets)', ()
       expect(metrics.slowConsumerCloses.value).toBe(1);
       expect(service.writePrepared(session, frame)).toBe(false);
       expect(p.server.readyState).toBe(WebSocket.CLOSING);
+    } finally {
+      await p.close();
+    }
+  });
+});
+
+describe('COALESCE_WRITES: one kernel write per socket per event-loop turn', () => {
+  it('holds what one turn writes to a socket and hands it to the kernel in one writev at the end of the turn, in order', async () => {
+    const p = await pair();
+    const { service } = outboundWith(1 << 20, true);
+    const session = sessionOf(p.server);
+    try {
+      const tcp = tcpSocketOf(p.server)! as unknown as { _write: (...a: unknown[]) => void; _writev: (...a: unknown[]) => void };
+      const writes = jest.spyOn(tcp, '_write');
+      const writevs = jest.spyOn(tcp, '_writev');
+      const payloads = Array.from({ length: 10 }, (_, i) => `{"n":${i}}`);
+      for (const [i, text] of payloads.entries()) {
+        if (i % 3) service.writePrepared(session, new PreparedFrame(Buffer.from(text)));
+        else service.write(session, Buffer.from(text));
+      }
+      expect(writes).not.toHaveBeenCalled();
+      expect(writevs).not.toHaveBeenCalled();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(writes).not.toHaveBeenCalled();
+      expect(writevs).toHaveBeenCalledTimes(1);
+      await until(() => p.received.length === payloads.length);
+      expect(p.received).toEqual(payloads);
+      // A lone frame of a later turn goes out in that turn.
+      service.write(session, Buffer.from('{"lone":1}'));
+      await until(() => p.received.length === payloads.length + 1);
+      expect(p.received.at(-1)).toBe('{"lone":1}');
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('writes at once without it', async () => {
+    const p = await pair();
+    const { service } = outboundWith(1 << 20, false);
+    const session = sessionOf(p.server);
+    try {
+      const tcp = tcpSocketOf(p.server)! as unknown as { _write: (...a: unknown[]) => void };
+      const writes = jest.spyOn(tcp, '_write');
+      service.writePrepared(session, new PreparedFrame(Buffer.from('{"n":1}')));
+      expect(writes).toHaveBeenCalledTimes(1);
     } finally {
       await p.close();
     }

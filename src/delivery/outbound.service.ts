@@ -6,7 +6,8 @@ import { GatewayMetrics } from '../metrics/gateway.metrics';
 import { TrafficMetrics } from '../metrics/traffic.metrics';
 import { CloseCode, DISCONNECTED_REASON, encodeFrame, ErrorData, KICKED_REASON, ServerEnvelope, ServerMessageType } from '../protocol';
 import { Session } from '../registry/session';
-import { writableSocketOf } from './ws-internals';
+import { WriteCoalescer } from './write-coalescer';
+import { tcpSocketOf, writableSocketOf } from './ws-internals';
 
 /** A close that is not answered by the peer within this delay ends in terminate(). */
 export const CLOSE_GRACE_MS = 2000;
@@ -57,6 +58,8 @@ export function textFrame(payload: Buffer): Buffer {
 @Injectable()
 export class OutboundService {
   private readonly maxBuffered: number;
+  /** COALESCE_WRITES: frames to one socket within one event-loop turn leave in one write. */
+  private readonly coalescer?: WriteCoalescer;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -65,12 +68,14 @@ export class OutboundService {
     @InjectPinoLogger(OutboundService.name) private readonly logger: PinoLogger,
   ) {
     this.maxBuffered = config.sendBufferMaxBytes;
+    if (config.coalesceWrites) this.coalescer = new WriteCoalescer();
   }
 
   /** Writes an encoded frame; returns whether it was handed to the socket. */
   write(session: Session, encoded: Buffer): boolean {
     const socket = session.socket;
     if (session.closing || socket.readyState !== WebSocket.OPEN) return false;
+    this.hold(socket);
     socket.send(encoded, TEXT);
     this.traffic.frameOut(encoded);
     return this.withinBound(session);
@@ -84,11 +89,18 @@ export class OutboundService {
   writePrepared(session: Session, frame: PreparedFrame): boolean {
     const socket = session.socket;
     if (session.closing || socket.readyState !== WebSocket.OPEN) return false;
+    this.hold(socket);
     const raw = writableSocketOf(socket);
     if (raw) raw.write(frame.bytes);
     else socket.send(frame.payload, TEXT);
     this.traffic.frameOut(frame.payload);
     return this.withinBound(session);
+  }
+
+  private hold(socket: WebSocket): void {
+    if (!this.coalescer) return;
+    const tcp = tcpSocketOf(socket);
+    if (tcp) this.coalescer.hold(tcp);
   }
 
   /** Closes a session whose unsent bytes passed the bound (4008); returns whether it is within. */

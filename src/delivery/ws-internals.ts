@@ -4,7 +4,8 @@ import { installedVersion } from '../internals/installed-version';
 
 /**
  * The one file that reads private members of ws's WebSocket, for the fan-out fast path
- * (OutboundService.writePrepared: one pre-built frame written to every member's TCP socket).
+ * (OutboundService.writePrepared: one pre-built frame written to every member's TCP socket) and
+ * for coalesced writes (WriteCoalescer corks that TCP socket for the rest of the turn).
  *
  * What it reads: `_socket`, the net.Socket ws writes its frames to, and `_sender._state` /
  * `_sender._queue`: ws's Sender queues frames while it compresses or reads a Blob, and a frame
@@ -49,6 +50,21 @@ export function assertWsShape(ws: WebSocket): void {
   }
 }
 
+/** The private members, the shape checked on first use (assertWsShape). */
+function internalsOf(ws: WebSocket): WsPrivate {
+  if (!shapeChecked) {
+    assertWsShape(ws);
+    shapeChecked = true;
+  }
+  return ws as unknown as WsPrivate;
+}
+
+/** The TCP socket ws writes an open WebSocket's frames to (WriteCoalescer corks it); undefined once destroyed. */
+export function tcpSocketOf(ws: WebSocket): Socket | undefined {
+  const socket = internalsOf(ws)._socket;
+  return socket && !socket.destroyed ? socket : undefined;
+}
+
 /**
  * The TCP socket of an open ws WebSocket when a frame may be written to it directly: no
  * permessage-deflate negotiated (the server disables it; with it, frames must keep ws's order
@@ -56,12 +72,8 @@ export function assertWsShape(ws: WebSocket): void {
  * ws.send. The first call checks the shape (assertWsShape).
  */
 export function writableSocketOf(ws: WebSocket): Socket | undefined {
-  if (!shapeChecked) {
-    assertWsShape(ws);
-    shapeChecked = true;
-  }
   if (ws.extensions !== '') return undefined;
-  const { _socket: socket, _sender: sender } = ws as unknown as WsPrivate;
+  const { _socket: socket, _sender: sender } = internalsOf(ws);
   if (!socket || !sender || sender._state !== SENDER_IDLE || sender._queue.length > 0) return undefined;
   return socket.destroyed ? undefined : socket;
 }
