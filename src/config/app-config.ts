@@ -31,6 +31,8 @@ export interface AppConfig {
   sendBufferMaxBytes: number;
   /** COALESCE_WRITES: one kernel write per socket per event-loop turn. */
   coalesceWrites: boolean;
+  /** WS_COMPRESSION=on: permessage-deflate for clients that ask for it. */
+  wsCompression: boolean;
   rateLimitPerSec: number;
   rateLimitBurst: number;
   /** Per-user token bucket, shared by the user's connections on every node (src/ratelimit/). */

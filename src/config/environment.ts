@@ -73,6 +73,10 @@ export class Environment {
   @Transform(toBoolean) @IsBoolean()
   COALESCE_WRITES: boolean = true;
 
+  /** permessage-deflate, offered to clients that ask for it only when `on` (gateway/compression.ts). */
+  @IsIn(['off', 'on'])
+  WS_COMPRESSION: 'off' | 'on' = 'off';
+
   @IsInt() @Min(1)
   RATE_LIMIT_PER_SEC: number = 50;
 

@@ -174,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     maxJsonDepth: parsed.MAX_JSON_DEPTH,
     sendBufferMaxBytes: parsed.SEND_BUFFER_MAX_BYTES,
     coalesceWrites: parsed.COALESCE_WRITES,
+    wsCompression: parsed.WS_COMPRESSION === 'on',
     rateLimitPerSec: parsed.RATE_LIMIT_PER_SEC,
     rateLimitBurst: parsed.RATE_LIMIT_BURST,
     rateLimitUserPerSec: parsed.RATE_LIMIT_USER_PER_SEC,

@@ -6,6 +6,7 @@ import { WebSocketServer } from 'ws';
 import type { Identity } from '../auth/token-verifier';
 import { AppConfig } from '../config';
 import { GatewayMetrics } from '../metrics/gateway.metrics';
+import { COMPRESSION } from './compression';
 import { selectProtocol } from './upgrade-request';
 import { UpgradeVerifierService } from './upgrade-verifier.service';
 
@@ -49,7 +50,7 @@ export class RealtimeWsAdapter extends WsAdapter {
     const server = new WebSocketServer({
       noServer: true,
       maxPayload: this.config.maxPayloadBytes,
-      perMessageDeflate: false,
+      perMessageDeflate: this.config.wsCompression ? COMPRESSION : false,
       handleProtocols: selectProtocol,
       verifyClient: (info: { req: IncomingMessage }, done: VerifyCallback) => this.verify(info.req, done),
     });

@@ -11,6 +11,8 @@ export interface ConnectOptions {
   token?: string;
   origin?: string;
   headers?: Record<string, string>;
+  /** Offer permessage-deflate (ws's default: true). */
+  perMessageDeflate?: boolean;
 }
 
 let nextId = 0;
@@ -85,7 +87,7 @@ export class HeaderTokenWebSocket extends WebSocket {
 export async function connect(url: string, options: ConnectOptions = {}): Promise<TestClient> {
   const headers = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
-  const socket = new WebSocket(url, { headers, origin: options.origin });
+  const socket = new WebSocket(url, { headers, origin: options.origin, perMessageDeflate: options.perMessageDeflate ?? true });
   const client = new TestClient(socket);
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
