@@ -1,0 +1,119 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import type { MetricValueWithName } from 'prom-client';
+import { APP_CONFIG, AppConfig } from '../config';
+import { Bucket, histogramQuantile } from './histogram-quantile';
+import { MetricsRegistry } from './metrics-registry';
+import { SeriesRing } from './series-ring';
+
+/** One sample every 5 s, 180 kept: the last 15 minutes. */
+export const WINDOW_SAMPLE_MS = 5000;
+export const WINDOW_SAMPLES = 180;
+/** 8 fixed series + 8 error codes + 16 close slots today; room to spare, never more. */
+export const WINDOW_MAX_SERIES = 48;
+
+type Labels = Partial<Record<string, string | number>>;
+
+/** Frames that carry a message to a recipient: what "delivered" counts. */
+const DELIVERED = new Set(['message', 'direct', 'broadcast']);
+const GAUGES: Record<string, string> = { realtime_connections: 'connections', realtime_users: 'users' };
+/** Counters shown as per-second rates, and the series each labelled value adds to. */
+const RATES: Record<string, (labels: Labels) => string | undefined> = {
+  realtime_messages_out_total: (l) => (DELIVERED.has(String(l.type)) ? 'delivered' : undefined),
+  realtime_messages_in_total: (l) => (l.type === 'room.publish' ? 'publishes' : undefined),
+  realtime_errors_total: (l) => `errors:${l.code}`,
+  realtime_closes_total: (l) => `closes:${l.code}`,
+  realtime_terminations_total: (l) => `terminations:${l.reason}`,
+};
+const LATENCY = 'realtime_publish_delivery_seconds';
+/** Always listed; the by-code series only when they are non-zero somewhere in the window. */
+const BASE_SERIES = ['connections', 'users', 'delivered', 'publishes', 'delivery_p50', 'delivery_p99', 'terminations:heartbeat', 'terminations:slow_consumer'];
+
+interface Reading {
+  at: number;
+  counters: Map<string, number>;
+  buckets: Bucket[];
+}
+
+export interface MetricsWindowSnapshot {
+  node: string;
+  intervalMs: number;
+  capacity: number;
+  times: number[];
+  series: { name: string; values: (number | null)[] }[];
+}
+
+/**
+ * This node's charts for the admin dashboard: gauges, per-second rates and delivery quantiles
+ * of the last WINDOW_SAMPLES intervals, read from this node's own Prometheus registry (the same
+ * series /metrics exposes) into a SeriesRing. Fixed memory: WINDOW_SAMPLES x (1 + series) numbers,
+ * at most ~69 KiB; it survives a page reload because it lives here, not in the page.
+ */
+@Injectable()
+export class MetricsWindow implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly ring = new SeriesRing(WINDOW_SAMPLES, WINDOW_MAX_SERIES);
+  private last?: Reading;
+  private timer?: NodeJS.Timeout;
+  /** Samples run one after the other, whoever asks (the timer, a test). */
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: MetricsRegistry,
+    @InjectPinoLogger(MetricsWindow.name) private readonly logger: PinoLogger,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.sample();
+    this.timer = setInterval(() => void this.sample().catch((err: unknown) => this.logger.warn({ err }, 'metrics window sample failed')), WINDOW_SAMPLE_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Takes a sample now: rates over the time since the previous one (the first only sets the baseline). */
+  sample(): Promise<void> {
+    return (this.queue = this.queue.then(() => this.take(Date.now())));
+  }
+
+  snapshot(): MetricsWindowSnapshot {
+    const { times, series } = this.ring.read();
+    const listed = [...series].filter(([name, values]) => BASE_SERIES.includes(name) || values.some((v) => v !== null && v !== 0));
+    return { node: this.config.nodeId, intervalMs: WINDOW_SAMPLE_MS, capacity: WINDOW_SAMPLES, times, series: listed.map(([name, values]) => ({ name, values })) };
+  }
+
+  private async take(at: number): Promise<void> {
+    const reading: Reading = { at, counters: new Map(), buckets: [] };
+    for (const [metric, seriesOf] of Object.entries(RATES)) {
+      for (const { labels, value } of await this.values(metric)) {
+        const name = seriesOf(labels);
+        if (name) reading.counters.set(name, (reading.counters.get(name) ?? 0) + value);
+      }
+    }
+    for (const { labels, value, metricName } of await this.values(LATENCY)) {
+      if (metricName === `${LATENCY}_bucket`) reading.buckets.push({ le: labels.le === '+Inf' ? Infinity : Number(labels.le), count: value });
+    }
+    const previous = this.last;
+    if (previous && at <= previous.at) return;
+    this.last = reading;
+    if (previous) this.ring.push(at, await this.rates(previous, reading));
+  }
+
+  private async rates(previous: Reading, now: Reading): Promise<Map<string, number>> {
+    const seconds = (now.at - previous.at) / 1000;
+    const values = new Map<string, number>();
+    for (const [metric, name] of Object.entries(GAUGES)) values.set(name, (await this.values(metric))[0]?.value ?? NaN);
+    for (const [name, total] of now.counters) values.set(name, Math.max(0, total - (previous.counters.get(name) ?? 0)) / seconds);
+    const interval = now.buckets.map(({ le, count }, i) => ({ le, count: count - (previous.buckets[i]?.count ?? 0) }));
+    values.set('delivery_p50', histogramQuantile(0.5, interval));
+    values.set('delivery_p99', histogramQuantile(0.99, interval));
+    return values;
+  }
+
+  private async values(metric: string): Promise<MetricValueWithName<string>[]> {
+    const found = this.metrics.registry.getSingleMetric(metric);
+    return found ? ((await found.get()).values as MetricValueWithName<string>[]) : [];
+  }
+}
