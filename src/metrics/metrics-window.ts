@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { MetricValueWithName } from 'prom-client';
 import { APP_CONFIG, AppConfig } from '../config';
@@ -6,9 +6,16 @@ import { Bucket, histogramQuantile } from './histogram-quantile';
 import { MetricsRegistry } from './metrics-registry';
 import { SeriesRing } from './series-ring';
 
-/** One sample every 5 s, 180 kept: the last 15 minutes. */
-export const WINDOW_SAMPLE_MS = 5000;
-export const WINDOW_SAMPLES = 180;
+export interface MetricsWindowOptions {
+  /** Milliseconds between samples, on the wall clock's grid (every node samples at the same instants). @default 5000 */
+  sampleMs: number;
+  /** Samples kept. @default 180 (15 minutes) */
+  samples: number;
+}
+
+/** Optional provider of MetricsWindowOptions (the tests sample faster). */
+export const METRICS_WINDOW_OPTIONS = Symbol('METRICS_WINDOW_OPTIONS');
+const DEFAULTS: MetricsWindowOptions = { sampleMs: 5000, samples: 180 };
 /** 8 fixed series + 8 error codes + 16 close slots today; room to spare, never more. */
 export const WINDOW_MAX_SERIES = 48;
 
@@ -44,14 +51,16 @@ export interface MetricsWindowSnapshot {
 }
 
 /**
- * This node's charts for the admin dashboard: gauges, per-second rates and delivery quantiles
- * of the last WINDOW_SAMPLES intervals, read from this node's own Prometheus registry (the same
- * series /metrics exposes) into a SeriesRing. Fixed memory: WINDOW_SAMPLES x (1 + series) numbers,
- * at most ~69 KiB; it survives a page reload because it lives here, not in the page.
+ * This node's charts for the admin dashboard: gauges, per-second rates and delivery quantiles of
+ * the last `samples` intervals, read from this node's own Prometheus registry (the same series
+ * /metrics exposes) into a SeriesRing. Fixed memory: samples x (1 + series) numbers, at most
+ * 180 x 49 x 8 bytes (~69 KiB) with the defaults; it survives a page reload because it lives
+ * here, not in the page.
  */
 @Injectable()
 export class MetricsWindow implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly ring = new SeriesRing(WINDOW_SAMPLES, WINDOW_MAX_SERIES);
+  private readonly options: MetricsWindowOptions;
+  private readonly ring: SeriesRing;
   private last?: Reading;
   private timer?: NodeJS.Timeout;
   /** Samples run one after the other, whoever asks (the timer, a test). */
@@ -61,15 +70,25 @@ export class MetricsWindow implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: MetricsRegistry,
     @InjectPinoLogger(MetricsWindow.name) private readonly logger: PinoLogger,
-  ) {}
+    @Optional() @Inject(METRICS_WINDOW_OPTIONS) options?: Partial<MetricsWindowOptions>,
+  ) {
+    this.options = { ...DEFAULTS, ...options };
+    this.ring = new SeriesRing(this.options.samples, WINDOW_MAX_SERIES);
+  }
 
+  /** The baseline now, then a sample at each multiple of sampleMs since the epoch. */
   async onApplicationBootstrap(): Promise<void> {
     await this.sample();
-    this.timer = setInterval(() => void this.sample().catch((err: unknown) => this.logger.warn({ err }, 'metrics window sample failed')), WINDOW_SAMPLE_MS);
-    this.timer.unref();
+    const { sampleMs } = this.options;
+    const tick = () => void this.sample().catch((err: unknown) => this.logger.warn({ err }, 'metrics window sample failed'));
+    this.timer = setTimeout(() => {
+      tick();
+      this.timer = setInterval(tick, sampleMs).unref();
+    }, sampleMs - (Date.now() % sampleMs)).unref();
   }
 
   onApplicationShutdown(): void {
+    clearTimeout(this.timer);
     clearInterval(this.timer);
   }
 
@@ -81,7 +100,7 @@ export class MetricsWindow implements OnApplicationBootstrap, OnApplicationShutd
   snapshot(): MetricsWindowSnapshot {
     const { times, series } = this.ring.read();
     const listed = [...series].filter(([name, values]) => BASE_SERIES.includes(name) || values.some((v) => v !== null && v !== 0));
-    return { node: this.config.nodeId, intervalMs: WINDOW_SAMPLE_MS, capacity: WINDOW_SAMPLES, times, series: listed.map(([name, values]) => ({ name, values })) };
+    return { node: this.config.nodeId, intervalMs: this.options.sampleMs, capacity: this.options.samples, times, series: listed.map(([name, values]) => ({ name, values })) };
   }
 
   private async take(at: number): Promise<void> {
