@@ -87,4 +87,25 @@ describe('admin dashboard charts in a real browser', () => {
     expect(await peakOf('connections')).toBe(3);
     expect(pageErrors).toEqual([]);
   }, 30000);
+
+  it('draws a line per node and their sum as the cluster line, lined up on the sample grid', async () => {
+    await page.click('[data-testid=sign-out]'); // stops the refresh: the windows below stay as given
+    const legend = await page.evaluate(() => {
+      const window = (node: string, offsetMs: number, delivered: number[]) => ({
+        node,
+        intervalMs: 5000,
+        capacity: 180,
+        times: delivered.map((_, i) => 1_700_000_000_000 + i * 5000 + offsetMs),
+        series: [{ name: 'delivered', values: delivered }],
+      });
+      const charts = (globalThis as unknown as { AdminCharts: { update(live: string[], w: object): void } }).AdminCharts;
+      charts.update(['node-a', 'node-b'], window('node-a', 12, [1, 2, 3]));
+      charts.update(['node-a', 'node-b'], window('node-b', 40, [10, 20, 30]));
+      charts.update(['node-b'], window('node-b', 40, [10, 20, 30])); // node-a left the cluster
+      charts.update(['node-a', 'node-b'], window('node-a', 12, [1, 2, 3]));
+      const figure = document.querySelector('[data-testid=chart-delivered]')!;
+      return { labels: [...figure.querySelectorAll('.u-legend .u-label')].map((l) => l.textContent), peak: figure.getAttribute('data-peak') };
+    });
+    expect(legend).toEqual({ labels: ['Time', 'node-a', 'node-b', 'cluster'], peak: '33' });
+  });
 });
