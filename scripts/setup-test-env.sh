@@ -9,7 +9,9 @@ cd "$(dirname "$0")/.."
 # redis-server, nginx: the cluster tests run two nodes on Redis behind the repo's nginx.conf.
 # redis-sentinel (its own package): test/cluster/sentinel-failover kills a primary under three sentinels.
 # docker-compose: validates docker-compose.yml (no Docker engine runs on these machines).
-DEBIAN_PACKAGES=(chromium iptables iproute2 redis-server redis-sentinel nginx docker-compose)
+# prometheus (Debian 12: 2.42, with promtool): test/ops checks and unit-tests deploy/prometheus's
+#   rules with promtool and starts its own Prometheus on a free loopback port (not the service).
+DEBIAN_PACKAGES=(chromium iptables iproute2 redis-server redis-sentinel nginx docker-compose prometheus)
 
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do

@@ -24,7 +24,7 @@ import { WatchedStreams } from './watched-streams';
 export class BusDeliveryService implements BusListener, LocalInterestObserver, OnModuleInit {
   readonly sequencer = new WatchedStreams();
   /** The same, per user with local sessions, over the users' streams (keys are user ids). */
-  readonly users = new WatchedStreams();
+  readonly users = new WatchedStreams(true);
   gapsDetected = 0;
 
   constructor(

@@ -46,4 +46,19 @@ describe('WatchedStreams.reconcile', () => {
     streams.observe('up', 1, 'e2');
     expect(await check(streams, { down: new Error('unavailable'), up: { offset: 1, epoch: 'e3' } })).toEqual({ resynced: ['up'], failed: ['down'] });
   });
+
+  it('with rebaseEmpty, moves a stream it saw empty and never ahead to the new epoch without a resync; one it saw grow is resynced', async () => {
+    const streams = new WatchedStreams(true);
+    streams.observe('quiet', 0, 'e1');
+    streams.observe('active', 3, 'e1');
+    streams.observe('pending', 0, 'e1');
+    expect((await check(streams, { quiet: { offset: 0, epoch: 'e1' }, active: { offset: 3, epoch: 'e1' }, pending: { offset: 1, epoch: 'e1' } })).resynced).toEqual([]);
+    const after = { quiet: { offset: 2, epoch: 'e2' }, active: { offset: 0, epoch: 'e2' }, pending: { offset: 0, epoch: 'e2' } };
+    expect((await check(streams, after)).resynced).toEqual(['active', 'pending']);
+    expect(streams.position('quiet')).toEqual({ offset: 0, epoch: 'e2' });
+    expect(streams.accept('quiet', 1, 'e2')).toBe('deliver');
+    const strict = new WatchedStreams();
+    strict.observe('quiet', 0, 'e1');
+    expect((await check(strict, { quiet: { offset: 0, epoch: 'e2' } })).resynced).toEqual(['quiet']);
+  });
 });

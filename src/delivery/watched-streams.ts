@@ -12,6 +12,17 @@ export class WatchedStreams extends RoomSequencer {
   /** Streams ahead of this node at the last check: the stream's and our offsets then. */
   private readonly behind = new Map<string, { stream: number; seen: number; since: number }>();
 
+  /**
+   * @param rebaseEmpty a stream this node saw empty (offset 0), and never saw ahead of it at a
+   *   check, takes a new epoch without a resync: nothing it held can have been missed, except what
+   *   was stored in the last check interval before the store lost it, and the store lost that too.
+   *   Users' streams: a Redis failover renews every stream's epoch, and most users have no direct
+   *   message; resyncing them all would reconnect every client of the cluster.
+   */
+  constructor(private readonly rebaseEmpty = false) {
+    super();
+  }
+
   override forget(key: string): void {
     super.forget(key);
     this.behind.delete(key);
@@ -43,7 +54,11 @@ export class WatchedStreams extends RoomSequencer {
       const before = this.behind.get(key);
       const progressed = before === undefined || seen.offset !== before.seen;
       const stuck = !progressed && seen.offset < before.stream && Date.now() - before.since >= STUCK_AFTER_MS;
-      if (seen.epoch !== stream.epoch || (seen.offset < stream.offset && (immediate || stuck))) {
+      if (seen.epoch !== stream.epoch && this.rebaseEmpty && seen.offset === 0 && before === undefined) {
+        // Offset 0 of the new epoch: what the store already holds there still comes over the bus.
+        this.forget(key);
+        this.observe(key, 0, stream.epoch);
+      } else if (seen.epoch !== stream.epoch || (seen.offset < stream.offset && (immediate || stuck))) {
         resync(key);
       } else if (seen.offset < stream.offset) {
         if (progressed) this.behind.set(key, { stream: stream.offset, seen: seen.offset, since: Date.now() });

@@ -3,6 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { ShutdownModule } from '../shutdown/shutdown.module';
 import { DrainIndicator } from './drain.indicator';
 import { HealthController } from './health.controller';
+import { ReadinessMetrics } from './readiness.metrics';
 import { RedisIndicator } from './redis.indicator';
 import { DEPENDENCY_INDICATORS, READINESS_INDICATORS, ReadinessIndicator } from './readiness-indicator';
 
@@ -29,6 +30,7 @@ const list = (...indicators: ReadinessIndicator[]) => indicators;
     ...DEPENDENCIES,
     { provide: READINESS_INDICATORS, useFactory: list, inject: READINESS },
     { provide: DEPENDENCY_INDICATORS, useFactory: list, inject: DEPENDENCIES },
+    ReadinessMetrics,
   ],
 })
 export class HealthModule {}

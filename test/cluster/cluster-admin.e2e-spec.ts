@@ -162,11 +162,16 @@ describe('cluster mode: the admin API and webhooks see the whole service', () =>
     }
   }, 60000);
 
-  // (Members of rooms are closed with 4012 at the epoch change, and come back by reconnecting.)
-  it('lists its sessions again after Redis lost them (restart without persistence)', async () => {
+  // Members of active rooms, and users who had direct messages, are closed with 4012 at the epoch
+  // change and come back by reconnecting; a user whose stream was empty stays.
+  it('lists its sessions again after Redis lost them (restart without persistence), closing with 4012 only those with messages to recover', async () => {
     const a = await node('a');
     const alice = await user(a, 'alice');
+    const bob = await user(a, 'bob');
+    expect((await alice.request('direct.send', { to: 'bob', body: 'before the loss' })).type).toBe('ack');
+    await bob.nextOfType('direct');
     await redis.restart();
+    expect(await bob.closed).toEqual({ code: 4012, reason: 'missed messages: reconnect to recover' });
     const items = await eventually(async () => {
       const page = await json<{ items: ConnectionItem[] }>(api(a)('/admin/connections'));
       expect(page.items).toHaveLength(1);

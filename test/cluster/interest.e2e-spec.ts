@@ -1,10 +1,9 @@
 import { Redis } from 'ioredis';
 import { metric, scrape } from '../support/metrics';
-import { RedisServer, startRedis } from '../support/redis-server';
+import { redisPerTest, usersPerTest } from '../support/per-test';
 import { killServerProcessesAfterEach, ServerProcess, startServerProcess } from '../support/server-process';
-import { mintToken } from '../support/tokens';
 import { waitFor, waitForAsync } from '../support/wait-for';
-import { connect, Frame, TestClient } from '../support/ws-client';
+import { Frame, TestClient } from '../support/ws-client';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const range = (from: number, to: number) => Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
@@ -16,20 +15,12 @@ const range = (from: number, to: number) => Array.from({ length: Math.max(0, to 
  */
 describe('cluster mode: each node receives only the rooms and users it has sessions for', () => {
   killServerProcessesAfterEach();
-  let redis: RedisServer;
-  const clients: TestClient[] = [];
-
-  beforeEach(async () => {
-    redis = await startRedis();
-  });
-  afterEach(async () => {
-    for (const c of clients.splice(0)) c.socket.terminate();
-    await redis.stop();
-  });
+  const redis = redisPerTest();
+  const user = usersPerTest();
 
   const node = (id: string) =>
     startServerProcess({
-      REDIS_URL: redis.url,
+      REDIS_URL: redis().url,
       NODE_ID: id,
       RATE_LIMIT_PER_SEC: '100000',
       RATE_LIMIT_BURST: '100000',
@@ -38,11 +29,6 @@ describe('cluster mode: each node receives only the rooms and users it has sessi
       MAX_CONNECTIONS_PER_USER: '1000',
       HISTORY_SIZE: '20000',
     });
-  const user = async (server: ServerProcess, sub: string) => {
-    const c = await connect(server.wsUrl, { token: await mintToken({ sub }) });
-    clients.push(c);
-    return c;
-  };
   const received = async (server: ServerProcess, kind: string) =>
     metric(await scrape(`http://127.0.0.1:${server.port}/metrics`), 'realtime_bus_messages_received_total', { kind });
   const counts = (servers: ServerProcess[], kind: string) => Promise.all(servers.map((s) => received(s, kind)));
@@ -124,7 +110,7 @@ describe('cluster mode: each node receives only the rooms and users it has sessi
     expect(Math.min(...last.values())).toBeGreaterThan(20);
 
     // Everyone leaves c; after the linger c unsubscribes, then new joins subscribe afresh.
-    const probe = new Redis(redis.url);
+    const probe = new Redis(redis().url);
     try {
       const subscribers = async () => Promise.all(rooms.map(async (room) => ((await probe.pubsub('NUMSUB', `rg:room:${room}`)) as [string, number])[1]));
       for (const { room, joiners } of rounds) for (const j of joiners) await j.request('room.leave', { room });
@@ -142,6 +128,6 @@ describe('cluster mode: each node receives only the rooms and users it has sessi
     } finally {
       probe.disconnect();
     }
-    for (const j of clients) expect(j.frames.filter((f) => f.type === 'error')).toEqual([]);
+    for (const j of user.opened) expect(j.frames.filter((f) => f.type === 'error')).toEqual([]);
   }, 90000);
 });

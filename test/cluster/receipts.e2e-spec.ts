@@ -1,7 +1,6 @@
-import { RedisServer, startRedis } from '../support/redis-server';
-import { CLUSTER_NODE_ENV, killServerProcessesAfterEach, ServerProcess, startServerProcess } from '../support/server-process';
-import { mintToken } from '../support/tokens';
-import { connect, Frame, TestClient } from '../support/ws-client';
+import { redisPerTest, usersPerTest } from '../support/per-test';
+import { CLUSTER_NODE_ENV, killServerProcessesAfterEach, startServerProcess } from '../support/server-process';
+import { Frame, TestClient } from '../support/ws-client';
 
 /**
  * Receipts (docs/protocol.md, 3.12) across two real nodes on one redis-server: a recipient on one
@@ -10,23 +9,10 @@ import { connect, Frame, TestClient } from '../support/ws-client';
  */
 describe('receipts across two nodes on Redis', () => {
   killServerProcessesAfterEach();
-  let redis: RedisServer;
-  const clients: TestClient[] = [];
+  const redis = redisPerTest();
+  const user = usersPerTest();
 
-  beforeEach(async () => {
-    redis = await startRedis();
-  });
-  afterEach(async () => {
-    for (const c of clients.splice(0)) c.socket.terminate();
-    await redis.stop();
-  });
-
-  const node = (id: string) => startServerProcess({ REDIS_URL: redis.url, NODE_ID: id, ...CLUSTER_NODE_ENV });
-  const user = async (server: ServerProcess, sub: string) => {
-    const c = await connect(server.wsUrl, { token: await mintToken({ sub }) });
-    clients.push(c);
-    return c;
-  };
+  const node = (id: string) => startServerProcess({ REDIS_URL: redis().url, NODE_ID: id, ...CLUSTER_NODE_ENV });
   const receipts = (c: TestClient) => c.frames.filter((f) => f.type === 'receipt').map((f) => f.data);
   /** Sends a direct message to `to` and waits until each of `recipients` has it (which also shows their nodes receive the user's channels). */
   const dm = async (from: TestClient, to: string, recipients: TestClient[]): Promise<Frame['data']> => {

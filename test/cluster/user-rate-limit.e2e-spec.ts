@@ -1,8 +1,7 @@
-import { RedisServer, startRedis } from '../support/redis-server';
-import { CLUSTER_NODE_ENV, killServerProcessesAfterEach, ServerProcess, startServerProcess } from '../support/server-process';
-import { mintToken } from '../support/tokens';
+import { redisPerTest, usersPerTest } from '../support/per-test';
+import { CLUSTER_NODE_ENV, killServerProcessesAfterEach, startServerProcess } from '../support/server-process';
 import { waitFor } from '../support/wait-for';
-import { connect, TestClient } from '../support/ws-client';
+import { TestClient } from '../support/ws-client';
 
 const RATE = 100;
 const BURST = 100;
@@ -18,25 +17,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 describe('per-user rate limit across two nodes on Redis', () => {
   killServerProcessesAfterEach();
-  let redis: RedisServer;
-  const clients: TestClient[] = [];
-
-  beforeEach(async () => {
-    redis = await startRedis();
-  });
-  afterEach(async () => {
-    for (const c of clients.splice(0)) c.socket.terminate();
-    await redis.stop();
-  });
+  const redis = redisPerTest();
+  const user = usersPerTest();
 
   const node = (id: string) =>
-    startServerProcess({ REDIS_URL: redis.url, NODE_ID: id, ...CLUSTER_NODE_ENV, RATE_LIMIT_USER_PER_SEC: String(RATE), RATE_LIMIT_USER_BURST: String(BURST) });
-  const user = async (server: ServerProcess, sub: string) => {
-    const c = await connect(server.wsUrl, { token: await mintToken({ sub }) });
-    await c.nextOfType('welcome');
-    clients.push(c);
-    return c;
-  };
+    startServerProcess({ REDIS_URL: redis().url, NODE_ID: id, ...CLUSTER_NODE_ENV, RATE_LIMIT_USER_PER_SEC: String(RATE), RATE_LIMIT_USER_BURST: String(BURST) });
 
   /** Sends 20 pings per client every 10 ms for `ms`; waits for every reply; returns the pongs and the time it sent for. */
   async function flood(targets: TestClient[], ms: number): Promise<{ pongs: number; errors: number; seconds: number }> {

@@ -21,6 +21,7 @@ const ENDPOINTS: { method: string; path: string; json?: unknown }[] = [
   { method: 'POST', path: '/admin/rooms/public:auth/messages', json: { body: 1 } },
   { method: 'POST', path: '/admin/broadcast', json: { body: 1 } },
   { method: 'GET', path: '/admin/stats' },
+  { method: 'GET', path: '/admin/stats/window' },
   { method: 'POST', path: '/admin/revocations', json: { userId: 'nobody', until: '2099-01-01T00:00:00Z' } },
   { method: 'GET', path: '/admin/revocations' },
 ];
@@ -236,6 +237,7 @@ describe('admin API: OpenAPI', () => {
         'POST /admin/rooms/{room}/messages',
         'POST /admin/broadcast',
         'GET /admin/stats',
+        'GET /admin/stats/window',
         'GET /admin/webhooks/failed',
         'POST /admin/revocations',
         'GET /admin/revocations',

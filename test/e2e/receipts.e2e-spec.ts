@@ -1,8 +1,8 @@
 import { RealtimeService } from '../../src/realtime/realtime.service';
-import { serversPerTest, TestServer } from '../support/test-app';
-import { mintToken } from '../support/tokens';
+import { usersPerTest } from '../support/per-test';
+import { serversPerTest } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
-import { connect, Frame, TestClient } from '../support/ws-client';
+import { Frame, TestClient } from '../support/ws-client';
 
 const FAST = { RATE_LIMIT_PER_SEC: '100000', RATE_LIMIT_BURST: '100000' };
 const NOT_FOUND = { code: 'NOT_FOUND', message: 'no such message in your stream (unknown, expired, or not addressed to you)' };
@@ -16,16 +16,7 @@ interface Direct {
 /** Receipts (docs/protocol.md, 3.12) on one node, in memory. */
 describe('receipts: delivered and read, from the recipient to every session of the sender', () => {
   const startServer = serversPerTest();
-  const open: TestClient[] = [];
-  afterEach(async () => {
-    for (const c of open.splice(0)) c.socket.terminate();
-  });
-
-  const client = async (server: TestServer, sub: string) => {
-    const c = await connect(server.wsUrl, { token: await mintToken({ sub }) });
-    open.push(c);
-    return c;
-  };
+  const client = usersPerTest();
   const receipts = (c: TestClient) => c.frames.filter((f) => f.type === 'receipt').map((f) => f.data);
   /** alice sends bob a direct message; resolves with the frame bob received. */
   const dm = async (from: TestClient, to: TestClient, body: unknown): Promise<Direct> => {

@@ -1,24 +1,15 @@
 import { HISTORY_STORE, HistoryStore } from '../../src/history/history-store';
 import { ConnectionRegistryService } from '../../src/registry/connection-registry.service';
+import { usersPerTest } from '../support/per-test';
 import { serversPerTest, TestServer } from '../support/test-app';
-import { mintToken } from '../support/tokens';
-import { connect, Frame, TestClient } from '../support/ws-client';
+import { Frame, TestClient } from '../support/ws-client';
 
 const ROOM = 'public:recovery';
 const FAST = { RATE_LIMIT_PER_SEC: '100000', RATE_LIMIT_BURST: '100000', RATE_LIMIT_USER_PER_SEC: '1000000', RATE_LIMIT_USER_BURST: '1000000', HISTORY_SIZE: '2000', MAX_CONNECTIONS_PER_USER: '1000' };
 
 describe('history and recovery', () => {
   const startServer = serversPerTest();
-  const open: TestClient[] = [];
-  afterEach(async () => {
-    for (const c of open.splice(0)) c.socket.terminate();
-  });
-
-  const client = async (server: TestServer, sub: string) => {
-    const c = await connect(server.wsUrl, { token: await mintToken({ sub }) });
-    open.push(c);
-    return c;
-  };
+  const client = usersPerTest();
   const bodies = (frames: Frame[]) => frames.filter((f) => f.type === 'message' && f.data.room === ROOM).map((f) => f.data.body);
   /** Publishes n messages and waits for every ack. */
   const publish = async (publisher: TestClient, from: number, n: number) => {

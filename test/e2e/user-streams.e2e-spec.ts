@@ -1,26 +1,17 @@
 import { RealtimeService } from '../../src/realtime/realtime.service';
 import { ConnectionRegistryService } from '../../src/registry/connection-registry.service';
 import { expectOfflineDevicesToRecover } from '../support/direct-recovery';
+import { usersPerTest } from '../support/per-test';
 import { waitFor } from '../support/wait-for';
-import { serversPerTest, TestServer } from '../support/test-app';
-import { mintToken } from '../support/tokens';
-import { connect, Frame, TestClient } from '../support/ws-client';
+import { serversPerTest } from '../support/test-app';
+import { Frame, TestClient } from '../support/ws-client';
 
 const FAST = { RATE_LIMIT_PER_SEC: '100000', RATE_LIMIT_BURST: '100000' };
 
 /** Per-user streams (docs/protocol.md, section 10.1) on one node, in memory. */
 describe('user streams: direct messages recovered on reconnect', () => {
   const startServer = serversPerTest();
-  const open: TestClient[] = [];
-  afterEach(async () => {
-    for (const c of open.splice(0)) c.socket.terminate();
-  });
-
-  const client = async (server: TestServer, sub: string) => {
-    const c = await connect(server.wsUrl, { token: await mintToken({ sub }) });
-    open.push(c);
-    return c;
-  };
+  const client = usersPerTest();
   const welcomeOf = (c: TestClient) => c.frames.find((f) => f.type === 'welcome')!.data;
   const directs = (c: TestClient) => c.frames.filter((f) => f.type === 'direct');
   const lastDirect = (c: TestClient) => directs(c).pop()!.data as { offset: number; epoch: string };

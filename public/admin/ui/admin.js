@@ -98,12 +98,14 @@
   async function refresh() {
     try {
       const user = $('user-filter').value.trim();
-      const [stats, connections, rooms] = await Promise.all([
+      const [stats, connections, rooms, statsWindow] = await Promise.all([
         api('/admin/stats'),
         api(`/admin/connections${user ? `?user=${encodeURIComponent(user)}` : ''}`),
         api('/admin/rooms'),
+        api('/admin/stats/window'),
       ]);
       renderStats(stats);
+      AdminCharts.update(stats.nodes.map((n) => n.node), statsWindow);
       renderConnections(connections);
       renderRooms(rooms);
       if (openRoom) await showRoom(openRoom);
@@ -141,6 +143,7 @@
     $('dashboard').hidden = true;
     $('sign-out').hidden = true;
     $('login').hidden = false;
+    AdminCharts.clear();
     for (const id of ['count-connections', 'count-users', 'count-rooms', 'node']) $(id).textContent = '-';
   }
 
