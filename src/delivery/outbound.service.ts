@@ -58,7 +58,7 @@ export function textFrame(payload: Buffer): Buffer {
 @Injectable()
 export class OutboundService {
   private readonly maxBuffered: number;
-  /** COALESCE_WRITES: frames to one socket within one event-loop turn leave in one write. */
+  /** COALESCE_WRITES: at most two kernel writes per socket per event-loop turn. */
   private readonly coalescer?: WriteCoalescer;
 
   constructor(
@@ -100,7 +100,7 @@ export class OutboundService {
   private hold(socket: WebSocket): void {
     if (!this.coalescer) return;
     const tcp = tcpSocketOf(socket);
-    if (tcp) this.coalescer.hold(tcp);
+    if (tcp) this.coalescer.beforeWrite(tcp);
   }
 
   /** Closes a session whose unsent bytes passed the bound (4008); returns whether it is within. */

@@ -1,34 +1,47 @@
 import type { Socket } from 'node:net';
 
+const WRITTEN_IN_TURN = Symbol('WriteCoalescer turn');
+type Tracked = Socket & { [WRITTEN_IN_TURN]?: number };
+
 /**
- * One kernel write per socket per event-loop turn (COALESCE_WRITES). The first frame written to a
- * socket in a turn corks it; at the end of the turn (setImmediate: after this turn's I/O callbacks,
- * before the next turn's timers) every corked socket is uncorked, and Node hands what each holds to
- * the kernel in one writev. A busy room (several publishes read in one turn), a burst of direct
- * messages or a recovery replay then costs each member one write instead of one per frame, while a
- * lone frame waits only for the rest of the turn it was written in.
+ * At most two kernel writes per socket per event-loop turn (COALESCE_WRITES). The first frame a
+ * socket gets in a turn is written at once, so a lone frame waits for nothing. A second one in the
+ * same turn corks the socket: it and every later one wait for the end of the turn (setImmediate:
+ * after this turn's I/O callbacks, before the next turn's timers), when the socket is uncorked and
+ * Node hands them to the kernel in one writev. A busy room (several publishes read in one turn), a
+ * burst of direct messages or a recovery replay then costs each member two writes instead of one
+ * per frame; the busier the server, the more frames each turn holds.
  *
  * Corked bytes are in the socket's writable buffer, so ws's bufferedAmount (the slow-consumer
  * bound) counts them; a socket destroyed meanwhile drops them, as it would have dropped a write.
  */
 export class WriteCoalescer {
-  private held: Socket[] = [];
+  private turn = 1;
+  private turnScheduled = false;
+  private corked: Socket[] = [];
 
-  hold(socket: Socket): void {
+  /** Call before writing a frame to `socket`. */
+  beforeWrite(socket: Socket): void {
+    const tracked = socket as Tracked;
+    if (tracked[WRITTEN_IN_TURN] !== this.turn) {
+      tracked[WRITTEN_IN_TURN] = this.turn;
+      if (!this.turnScheduled) {
+        this.turnScheduled = true;
+        setImmediate(this.endTurn);
+      }
+      return;
+    }
     // Corked already: by this coalescer earlier in the turn (ws corks only within one call).
     if (socket.writableCorked > 0) return;
     socket.cork();
-    if (this.held.push(socket) === 1) setImmediate(this.release);
+    this.corked.push(socket);
   }
 
-  /** Sockets waiting for the end of the turn (tests). */
-  get holding(): number {
-    return this.held.length;
-  }
-
-  private readonly release = (): void => {
-    const held = this.held;
-    this.held = [];
-    for (const socket of held) socket.uncork();
+  private readonly endTurn = (): void => {
+    this.turnScheduled = false;
+    this.turn++;
+    const corked = this.corked;
+    this.corked = [];
+    for (const socket of corked) socket.uncork();
   };
 }
