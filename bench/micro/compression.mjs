@@ -44,7 +44,7 @@ async function client(port, sub) {
 
 async function run(mode) {
   const outDir = path.join(os.tmpdir(), `bench-compression-${process.pid}`);
-  const server = await Server.start('product', { productDir: REPO, outDir, label: `compression-${mode}`, logLevel: 'warn', core: 0, extraEnv: { WS_COMPRESSION: mode } });
+  const server = await Server.start('product', { productDir: REPO, outDir, label: `compression-${mode}`, logLevel: 'info', core: 0, extraEnv: { WS_COMPRESSION: mode } });
   try {
     const idle = await server.memory();
     const conns = [];
