@@ -37,7 +37,7 @@ describe('WS_COMPRESSION', () => {
     expect(deflating.socket.extensions).toBe('permessage-deflate');
     expect(plain.socket.extensions).toBe('');
     // What the 101 agreed to (the browser's offer): each message on its own, the server's window 1 KiB.
-    const browserLike = new WebSocket(server.wsUrl, { headers: { authorization: `Bearer ${await mintToken({ sub: 'carol' })}` }, perMessageDeflate: { clientMaxWindowBits: true } });
+    const browserLike = new WebSocket(server.wsUrl, { headers: { authorization: `Bearer ${await mintToken({ sub: 'carol' })}` } }); // ws offers permessage-deflate; client_max_window_bits, as browsers do
     const [response] = (await once(browserLike, 'upgrade')) as [IncomingMessage];
     browserLike.terminate();
     expect(response.headers['sec-websocket-extensions']).toBe('permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=10');
