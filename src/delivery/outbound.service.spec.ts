@@ -159,6 +159,23 @@ describe('COALESCE_WRITES: at most two kernel writes per socket per event-loop t
     }
   });
 
+  it('hands a burst to the kernel every HOLD_MAX_BYTES within the turn: a big turn is not a slow consumer', async () => {
+    const p = await pair();
+    const { service, metrics } = outboundWith(256 * 1024, true);
+    const session = sessionOf(p.server);
+    try {
+      const frame = new PreparedFrame(Buffer.from(`{"pad":"${'p'.repeat(1000)}"}`));
+      // 600 KiB in one turn, over twice the slow-consumer bound, to a client that reads.
+      for (let i = 0; i < 600; i++) expect(service.writePrepared(session, frame)).toBe(true);
+      expect(p.server.bufferedAmount).toBeLessThan(256 * 1024);
+      expect(metrics.slowConsumerCloses.value).toBe(0);
+      await until(() => p.received.length === 600);
+      expect(p.received).toHaveLength(600);
+    } finally {
+      await p.close();
+    }
+  });
+
   it('writes each frame at once without it', async () => {
     const p = await pair();
     const { service } = outboundWith(1 << 20, false);

@@ -1,6 +1,14 @@
 import type { Socket } from 'node:net';
 
 const WRITTEN_IN_TURN = Symbol('WriteCoalescer turn');
+
+/**
+ * What one socket may hold before the end of the turn. A burst (thousands of messages read from
+ * Redis in one turn) goes to the kernel in writes of about this size instead of waiting whole in
+ * the socket's buffer, where ws's bufferedAmount would count it and the slow-consumer bound
+ * (SEND_BUFFER_MAX_BYTES) would close a client that reads perfectly well.
+ */
+export const HOLD_MAX_BYTES = 64 * 1024;
 type Tracked = Socket & { [WRITTEN_IN_TURN]?: number };
 
 /**
@@ -13,7 +21,8 @@ type Tracked = Socket & { [WRITTEN_IN_TURN]?: number };
  * per frame; the busier the server, the more frames each turn holds.
  *
  * Corked bytes are in the socket's writable buffer, so ws's bufferedAmount (the slow-consumer
- * bound) counts them; a socket destroyed meanwhile drops them, as it would have dropped a write.
+ * bound) counts them: a socket holds at most HOLD_MAX_BYTES before they go. A socket destroyed
+ * meanwhile drops them, as it would have dropped a write.
  */
 export class WriteCoalescer {
   private turn = 1;
@@ -32,7 +41,13 @@ export class WriteCoalescer {
       return;
     }
     // Corked already: by this coalescer earlier in the turn (ws corks only within one call).
-    if (socket.writableCorked > 0) return;
+    if (socket.writableCorked > 0) {
+      if (socket.writableLength >= HOLD_MAX_BYTES) {
+        socket.uncork(); // hands what it holds to the kernel now
+        socket.cork();
+      }
+      return;
+    }
     socket.cork();
     this.corked.push(socket);
   }
