@@ -29,7 +29,7 @@ export interface AppConfig {
   maxPayloadBytes: number;
   maxJsonDepth: number;
   sendBufferMaxBytes: number;
-  /** COALESCE_WRITES: one kernel write per socket per event-loop turn. */
+  /** COALESCE_WRITES: at most two kernel writes per socket per event-loop turn. */
   coalesceWrites: boolean;
   /** WS_COMPRESSION=on: permessage-deflate for clients that ask for it. */
   wsCompression: boolean;

@@ -19,7 +19,9 @@ const redisNode: BusNodeFactory = async (nodeId) => {
   const history = new RedisHistoryStore(clients, { sizePerRoom: 100, ttlMs: 60_000 });
   const userStreams = new RedisStreamStore(clients, { sizePerRoom: 100, ttlMs: 60_000 }, USER_STREAMS);
   // listen() subscribes to its node channel last, on the same connection as the patterns.
-  const listening = () => waitForAsync(async () => ((await clients.command.pubsub('NUMSUB', `rg:node:${nodeId}`)) as [string, number])[1] === 1, 5000);
+  // The command connection may still be reconnecting (after whileDown): a refused call is a "not yet".
+  const listening = () =>
+    waitForAsync(async () => (((await clients.command.pubsub('NUMSUB', `rg:node:${nodeId}`).catch(() => ['', 0])) as [string, number])[1] === 1), 5000);
   return { bus, history, userStreams, logged, listening };
 };
 
