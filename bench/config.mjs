@@ -31,6 +31,8 @@ export const FULL = {
     sequentialFillUpTo: 1000, // larger rooms: both servers' rooms are filled at once (see run.mjs)
     fillMargin: 1.25, // the fill-time estimate for the larger room is the previous fill's rate / this
     fixedRate: 40_000, // delivered messages/s for the CPU-per-message comparison
+    // More windows at these delivered rates (none by default), e.g. --set fanout.sweepRates=1000,10000,100000
+    sweepRates: [],
     fixedSeconds: 5,
     fixedWarmupSeconds: 1,
     p99LimitMs: 100,
@@ -106,6 +108,7 @@ export const QUICK = {
     sequentialFillUpTo: 200,
     fillMargin: 1.25,
     fixedRate: 40_000,
+    sweepRates: [],
     fixedSeconds: 3,
     fixedWarmupSeconds: 0.5,
     p99LimitMs: 100,

@@ -280,7 +280,7 @@ try {
 
   if (args.only.includes('fanout')) {
     log(`scenario: fan-out to ${cfg.fanout.sizes.join(' and ')} members (the run's time budget may lower the larger size)`);
-    const out = (results.scenarios.fanout = { fills: { product: [], baseline: [] }, fixed: { product: [], baseline: [] }, max: { product: [], baseline: [] } });
+    const out = (results.scenarios.fanout = { fills: { product: [], baseline: [] }, fixed: { product: [], baseline: [] }, sweep: { product: [], baseline: [] }, max: { product: [], baseline: [] } });
     const servers = await startPair('fanout');
     const rooms = {};
     const previousMax = {};
@@ -346,6 +346,15 @@ try {
                 `p50 ${r.latencyMs.p50} p99 ${r.latencyMs.p99} ms lost ${r.lost}`,
             );
             await sleep(300);
+            // The rate sweep (fanout.sweepRates): the same window at each delivered rate, to see where
+            // a change helps or costs (e.g. COALESCE_WRITES at low rates).
+            for (const deliveredRate of f.sweepRates ?? []) {
+              const w = () => rooms[kind].window({ deliveredRate, seconds: f.fixedSeconds, warmupSeconds: f.fixedWarmupSeconds });
+              const r = await undisturbed(`sweep ${kind} ${size} @${fmtRate(deliveredRate)}`, w, (x) => x.cpu);
+              out.sweep[kind].push({ ...r, deliveredRate, rep: rep + 1 });
+              log(`  sweep ${kind} ${size} @${fmtRate(deliveredRate)}: ${r.serverCpuPerDeliveredUs.toFixed(3)} us/msg p50 ${r.latencyMs.p50} p99 ${r.latencyMs.p99} ms lost ${r.lost}`);
+              await sleep(300);
+            }
           }
         }
         const firstMax = {};

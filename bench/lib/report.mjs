@@ -64,15 +64,22 @@ export function buildRows(results) {
     for (const size of f.sizes ?? results.config.fanout.sizes) {
       const fixed = (kind) => (f.fixed?.[kind] ?? []).filter((r) => r.members === size);
       const maxes = (kind) => (f.max?.[kind] ?? []).filter((r) => r.members === size);
-      const fr = results.config.fanout.fixedRate;
       const sec = `Fan-out to ${size} members`;
-      if (fixed('product').length) {
-        rows.push(row(sec, `server CPU per delivered msg at ${fr / 1000}k msg/s`, 'us', med(fixed('product'), (r) => r.serverCpuPerDeliveredUs), med(fixed('baseline'), (r) => r.serverCpuPerDeliveredUs), { op: '<=', value: 1.0 }, 3));
-        rows.push(row(sec, `p50 at ${fr / 1000}k msg/s`, 'ms', med(fixed('product'), (r) => r.latencyMs.p50), med(fixed('baseline'), (r) => r.latencyMs.p50), null, 2));
-        rows.push(row(sec, `p99 at ${fr / 1000}k msg/s`, 'ms', med(fixed('product'), (r) => r.latencyMs.p99), med(fixed('baseline'), (r) => r.latencyMs.p99), null, 2));
-        rows.push(row(sec, `lost at ${fr / 1000}k msg/s (all runs)`, 'msgs', sum(fixed('product'), (r) => r.lost), sum(fixed('baseline'), (r) => r.lost), null, 0));
-        rows.push(row(sec, `server CPU at ${fr / 1000}k msg/s`, '%', med(fixed('product'), (r) => r.cpu.serverCpuPct), med(fixed('baseline'), (r) => r.cpu.serverCpuPct), null, 0));
-        rows.push(row(sec, `generator CPU at ${fr / 1000}k msg/s`, '%', med(fixed('product'), (r) => r.cpu.generatorCpuPct), med(fixed('baseline'), (r) => r.cpu.generatorCpuPct), null, 0));
+      /** The rows of windows at one delivered rate: the fixed rate (with its CPU target), then the sweep's. */
+      const rateRows = (windows, rate, cpuTarget, more) => {
+        if (!windows('product').length) return;
+        const at = `at ${rate / 1000}k msg/s`;
+        rows.push(row(sec, `server CPU per delivered msg ${at}`, 'us', med(windows('product'), (r) => r.serverCpuPerDeliveredUs), med(windows('baseline'), (r) => r.serverCpuPerDeliveredUs), cpuTarget, 3));
+        rows.push(row(sec, `p50 ${at}`, 'ms', med(windows('product'), (r) => r.latencyMs.p50), med(windows('baseline'), (r) => r.latencyMs.p50), null, 2));
+        rows.push(row(sec, `p99 ${at}`, 'ms', med(windows('product'), (r) => r.latencyMs.p99), med(windows('baseline'), (r) => r.latencyMs.p99), null, 2));
+        rows.push(row(sec, `lost ${at} (all runs)`, 'msgs', sum(windows('product'), (r) => r.lost), sum(windows('baseline'), (r) => r.lost), null, 0));
+        if (!more) return;
+        rows.push(row(sec, `server CPU ${at}`, '%', med(windows('product'), (r) => r.cpu.serverCpuPct), med(windows('baseline'), (r) => r.cpu.serverCpuPct), null, 0));
+        rows.push(row(sec, `generator CPU ${at}`, '%', med(windows('product'), (r) => r.cpu.generatorCpuPct), med(windows('baseline'), (r) => r.cpu.generatorCpuPct), null, 0));
+      };
+      rateRows(fixed, results.config.fanout.fixedRate, { op: '<=', value: 1.0 }, true);
+      for (const rate of results.config.fanout.sweepRates ?? []) {
+        rateRows((kind) => (f.sweep?.[kind] ?? []).filter((r) => r.members === size && r.deliveredRate === rate), rate, null, false);
       }
       if (maxes('product').length) {
         rows.push(row(sec, `max sustained delivered msg/s (p99 < 100 ms, 0 lost; median of ${maxes('product').length})`, '/s', med(maxes('product'), (r) => r.maxDeliveredRate), med(maxes('baseline'), (r) => r.maxDeliveredRate), null, 0));
