@@ -71,7 +71,7 @@ export class Environment {
 
   /** Frames for one socket within one event-loop turn go to the kernel in one write (OutboundService). */
   @Transform(toBoolean) @IsBoolean()
-  COALESCE_WRITES: boolean = false;
+  COALESCE_WRITES: boolean = true;
 
   /** permessage-deflate, offered to clients that ask for it only when `on` (gateway/compression.ts). */
   @IsIn(['off', 'on'])
