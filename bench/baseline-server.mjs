@@ -41,6 +41,8 @@ const HISTORY_SIZE = num('HISTORY_SIZE', 100);
 const MAX_BUFFERED = num('SEND_BUFFER_MAX_BYTES', 1 << 20);
 const PRESENCE_MAX = num('PRESENCE_EVENTS_MAX_MEMBERS', 1000);
 const MAX_PAYLOAD = num('MAX_PAYLOAD_BYTES', 65_536);
+// Node's default accept queue unless set (the product's LISTEN_BACKLOG; the storm compares both).
+const LISTEN_BACKLOG = num('LISTEN_BACKLOG', 511);
 const MAX_DEPTH = 32;
 const DEFAULT_ROOMS = ['public:*'];
 const ROOM_NAME = /^[A-Za-z0-9:_.-]{1,128}$/;
@@ -414,6 +416,6 @@ for (const signal of ['SIGTERM', 'SIGINT']) {
   });
 }
 
-server.listen(PORT, '127.0.0.1', () => {
+server.listen(PORT, '127.0.0.1', LISTEN_BACKLOG, () => {
   process.stdout.write(`${JSON.stringify({ msg: 'listening', port: server.address().port, wsPath: WS_PATH })}\n`);
 });

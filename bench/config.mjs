@@ -21,6 +21,11 @@ export const FULL = {
     heartbeat: { intervalMs: 25000, timeoutMs: 10000 }, // the defaults, which the servers keep
   },
   connrate: { warmup: 1000, count: 3000, concurrency: 32, fixedRate: 500, fixedSeconds: 3 },
+  // Reconnect storm (--only storm; not in the default run): `clients` connect at once to one fresh,
+  // warmed-up node, spread over `workers` generator processes (the file limit is 20,000 per
+  // process, the server's included: 19,000 is the most one node holds here). The servers get
+  // MAX_CONNECTIONS / MAX_CONNECTIONS_PER_IP from maxConnections / maxConnectionsPerIp.
+  storm: { clients: 19_000, workers: 4, warmup: 1000, timeoutMs: 120_000, maxConnections: 19_500, maxConnectionsPerIp: 19_500 },
   reqreply: { clients: 1000, perClientRate: 10, seconds: 6, warmupSeconds: 1 },
   fanout: {
     sizes: [1000, 5000],
@@ -98,6 +103,7 @@ export const QUICK = {
     serverEnv: { HEARTBEAT_INTERVAL_MS: '6000', HEARTBEAT_TIMEOUT_MS: '3000' },
   },
   connrate: { warmup: 200, count: 600, concurrency: 32, fixedRate: 300, fixedSeconds: 1 },
+  storm: { clients: 2000, workers: 2, warmup: 200, timeoutMs: 60_000, maxConnections: 19_500, maxConnectionsPerIp: 19_500 },
   reqreply: { clients: 200, perClientRate: 10, seconds: 3, warmupSeconds: 0.5 },
   fanout: {
     sizes: [200, 500],

@@ -11,8 +11,9 @@
 //
 // Options:
 //   --quick                small counts, shortened heartbeats: checks the suite, not for quoting
-//   --only a,b             scenarios among memory, connrate, reqreply, fanout, cluster, scaling
-//                          (default: all but scaling, which runs only when named: --only scaling)
+//   --only a,b             scenarios among memory, connrate, reqreply, fanout, cluster, scaling, storm
+//                          (default: all but scaling and storm, which run only when named: --only scaling)
+//                          (storm: the reconnect storm, bench/scenarios/storm.mjs: 19,000 clients at once)
 //                          (scaling on a 3-primary Redis Cluster: --only scaling --set scaling.redis=cluster)
 //   --reps N               runs per scenario and server (full: 3)
 //   --product-dir DIR      the product checkout to benchmark (default: this repository)
@@ -45,13 +46,15 @@ import { clusterRun } from './scenarios/cluster.mjs';
 import { FanoutRoom, fmtRate, presenceFramesToFill } from './scenarios/fanout.mjs';
 import { memoryRun } from './scenarios/memory.mjs';
 import { redisLabel, scalingRun } from './scenarios/scaling.mjs';
+import { stormRun } from './scenarios/storm.mjs';
 import { closeReqReplyClients, openReqReplyClients, reqReplyRun } from './scenarios/reqreply.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const REPO_DIR = path.dirname(BENCH_DIR);
-const SCENARIOS = ['memory', 'connrate', 'reqreply', 'fanout', 'cluster', 'scaling'];
-// `scaling` (1-4 nodes + Redis, minutes) is not part of the default run: --only scaling.
-const DEFAULT_SCENARIOS = SCENARIOS.filter((s) => s !== 'scaling');
+const SCENARIOS = ['memory', 'connrate', 'reqreply', 'fanout', 'cluster', 'scaling', 'storm'];
+// `scaling` (1-4 nodes + Redis, minutes) and `storm` (19,000 sockets, a minute or two) are not
+// part of the default run: --only scaling, --only storm.
+const DEFAULT_SCENARIOS = SCENARIOS.filter((s) => s !== 'scaling' && s !== 'storm');
 
 function parseArgs(argv) {
   const out = { sets: [], quick: false, build: true, only: DEFAULT_SCENARIOS, logLevel: 'info', productDir: REPO_DIR, profile: false, kinds: ['product', 'baseline'], env: { product: {}, baseline: {} } };
@@ -128,7 +131,7 @@ const log = (msg) => console.log(`[${elapsed()}] ${msg}`);
 
 const limit = fileLimit();
 const scalingMembers = cfg.scaling.smallRooms * cfg.scaling.smallMembers + cfg.scaling.bigRooms * cfg.scaling.bigMembers;
-const maxClients = Math.max(cfg.memory.hold, ...cfg.memory.steps, cfg.connrate.count + Math.round(cfg.connrate.fixedRate * cfg.connrate.fixedSeconds), cfg.reqreply.clients, ...cfg.fanout.sizes, scalingMembers, cfg.scaling.spreadSize) + 10;
+const maxClients = Math.max(cfg.memory.hold, ...cfg.memory.steps, cfg.connrate.count + Math.round(cfg.connrate.fixedRate * cfg.connrate.fixedSeconds), cfg.reqreply.clients, ...cfg.fanout.sizes, scalingMembers, cfg.scaling.spreadSize, args.only.includes('storm') ? cfg.storm.clients : 0) + 10;
 log(`mode ${cfg.mode}, reps ${cfg.reps}, scenarios ${args.only.join(',')}, generator ${process.env.BENCH_GENERATOR} on core 1, servers on core 0; minting ${maxClients} tokens`);
 // At most: the hold (one server), or both fan-out rooms, or both request/reply groups at once.
 const maxOpen = Math.max(cfg.memory.hold, ...cfg.memory.steps, 2 * Math.max(...cfg.fanout.sizes) + 2, 2 * cfg.reqreply.clients, scalingMembers + cfg.scaling.spreadSize) + 100;
@@ -255,6 +258,16 @@ try {
       await stopPair(servers);
     }
     save();
+  }
+
+  if (args.only.includes('storm')) {
+    const c = cfg.storm;
+    log(`scenario: reconnect storm, ${c.clients} clients at once from ${c.workers} processes, one fresh node each run (MAX_CONNECTIONS=${c.maxConnections}, MAX_CONNECTIONS_PER_IP=${c.maxConnectionsPerIp})`);
+    const out = (results.scenarios.storm = { product: [], baseline: [] });
+    for (let rep = 0; rep < cfg.reps; rep++) {
+      for (const kind of order(rep)) out[kind].push(await stormRun(ctx, kind, rep, tokens.slice(0, c.clients)));
+      save();
+    }
   }
 
   if (args.only.includes('reqreply')) {

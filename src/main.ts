@@ -25,7 +25,8 @@ async function bootstrap(): Promise<void> {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => setTimeout(() => process.exit(1), config.shutdownTimeoutMs).unref());
   }
-  await app.listen(config.port);
+  // listen(port, backlog): Node reads a number after the port as the backlog; Nest passes it on.
+  await (app.listen as unknown as (port: number, backlog: number) => Promise<unknown>).call(app, config.port, config.listenBacklog);
   const { port } = app.getHttpServer().address() as AddressInfo;
   logger.info({ port, wsPath: config.wsPath }, `listening on port ${port}`);
   if (config.jwt.ephemeral) await printDevToken(config, port);

@@ -47,6 +47,19 @@ export function buildRows(results) {
     rows.push(row(sec, 'server CPU (closed loop)', '%', med(p, (r) => r.closedLoop.cpu.serverCpuPct), med(b, (r) => r.closedLoop.cpu.serverCpuPct), null, 0));
     rows.push(row(sec, 'generator CPU (closed loop)', '%', med(p, (r) => r.closedLoop.cpu.generatorCpuPct), med(b, (r) => r.closedLoop.cpu.generatorCpuPct), null, 0));
   }
+  if (s.storm) {
+    const { product: p, baseline: b } = s.storm;
+    const sec = `Reconnect storm (${results.config.storm.clients} clients at once)`;
+    const all = row(sec, 'runs with every client welcomed, 0 failures', 'runs', (p ?? []).filter((r) => r.failed === 0).length, (b ?? []).filter((r) => r.failed === 0).length, null, 0);
+    all.target = `all ${(p ?? []).length}`;
+    all.met = (p ?? []).length > 0 && (p ?? []).every((r) => r.failed === 0);
+    rows.push(all);
+    rows.push(row(sec, 'failures (sum over the runs)', 'clients', (p ?? []).reduce((n, r) => n + r.failed, 0), (b ?? []).reduce((n, r) => n + r.failed, 0), null, 0));
+    rows.push(row(sec, 'time until the last welcome', 's', med(p, (r) => r.lastWelcomeSeconds), med(b, (r) => r.lastWelcomeSeconds), null, 2));
+    rows.push(row(sec, 'server CPU per handshake', 'us', med(p, (r) => r.serverCpuPerHandshakeUs), med(b, (r) => r.serverCpuPerHandshakeUs), null, 0));
+    rows.push(row(sec, 'handshake p50 (connect -> welcome)', 'ms', med(p, (r) => r.handshakeMs.p50), med(b, (r) => r.handshakeMs.p50), null, 0));
+    rows.push(row(sec, 'handshake p99 (connect -> welcome)', 'ms', med(p, (r) => r.handshakeMs.p99), med(b, (r) => r.handshakeMs.p99), null, 0));
+  }
   if (s.reqreply) {
     const { product: p, baseline: b } = s.reqreply;
     const c = results.config.reqreply;

@@ -83,4 +83,25 @@ describe('RoomPermissions', () => {
     const permissions = new RoomPermissions(['public:*']);
     expect([1, 2, 3].map(() => permissions.allows('public:a'))).toEqual([true, true, true]);
   });
+
+  it('compiles a list once: of() gives one shared instance per distinct list', () => {
+    const a = RoomPermissions.of(['public:*', 'lobby']);
+    expect(RoomPermissions.of(['public:*', 'lobby'])).toBe(a);
+    expect(RoomPermissions.of(['public:*'])).not.toBe(a);
+    expect(a.allows('public:x')).toBe(true);
+  });
+
+  it('never confuses two lists in its cache (a pattern may hold any character)', () => {
+    expect(RoomPermissions.of(['a\nb']).allows('a')).toBe(false);
+    expect(RoomPermissions.of(['a', 'b']).allows('a')).toBe(true);
+    expect(RoomPermissions.of(['a,b']).patterns).toEqual(['a,b']);
+  });
+
+  it('is not changed by later changes to the array it was given', () => {
+    const rooms = ['solo:1'];
+    const permissions = RoomPermissions.of(rooms);
+    rooms.push('*');
+    expect(permissions.patterns).toEqual(['solo:1']);
+    expect(permissions.allows('other')).toBe(false);
+  });
 });

@@ -19,6 +19,8 @@ export interface AppConfig {
   /** GET /dev/token mints tokens for anyone: with the ephemeral key, or DEV_TOKENS=true; never in production. */
   devTokens: boolean;
   port: number;
+  /** LISTEN_BACKLOG: the accept queue of the standalone server's listen(). */
+  listenBacklog: number;
   wsPath: string;
   jwt: JwtConfig;
   allowedOrigins: string[];

@@ -22,6 +22,15 @@ export class Environment {
   @IsInt() @Min(0) @Max(65535)
   PORT: number = 3000;
 
+  /**
+   * Connections the kernel queues for accept() on PORT (the standalone server's; a host
+   * application listens itself). Node's default, 511, overflows in a reconnect storm: the
+   * SYNs beyond it are dropped and their clients retry after 1, 3, 7, 15 s. Linux caps it at
+   * net.core.somaxconn (4096 by default).
+   */
+  @IsInt() @Min(1) @Max(65535)
+  LISTEN_BACKLOG: number = 4096;
+
   @Matches(/^\/[A-Za-z0-9/_.-]*$/, { message: 'WS_PATH must be an absolute URL path like /ws' })
   WS_PATH: string = '/ws';
 

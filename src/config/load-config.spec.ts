@@ -25,6 +25,7 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({
       production: false,
       port: 3000,
+      listenBacklog: 4096,
       wsPath: '/ws',
       allowedOrigins: [],
       allowNoOrigin: true,
@@ -111,6 +112,8 @@ describe('loadConfig', () => {
       { variable: 'PORT', value: '65536' },
       { variable: 'PORT', value: '-1' },
       { variable: 'PORT', value: '80.5' },
+      { variable: 'LISTEN_BACKLOG', value: '0' },
+      { variable: 'LISTEN_BACKLOG', value: '65536' },
       { variable: 'WS_PATH', value: 'ws' },
       { variable: 'WS_PATH', value: '/ws path' },
       { variable: 'WS_PATH', value: 'https://host/ws' },
@@ -154,6 +157,7 @@ describe('loadConfig', () => {
     it.each<{ variable: string; value: string; field: string; expected: number }>([
       { variable: 'PORT', value: '0', field: 'port', expected: 0 },
       { variable: 'PORT', value: '65535', field: 'port', expected: 65535 },
+      { variable: 'LISTEN_BACKLOG', value: '511', field: 'listenBacklog', expected: 511 },
       { variable: 'HEARTBEAT_INTERVAL_MS', value: '60000', field: 'heartbeatIntervalMs', expected: 60_000 },
       { variable: 'MAX_PAYLOAD_BYTES', value: '256', field: 'maxPayloadBytes', expected: 256 },
       { variable: 'MAX_PAYLOAD_BYTES', value: String(100 * 1024 * 1024), field: 'maxPayloadBytes', expected: 100 * 1024 * 1024 },

@@ -150,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     // A configured key may be a real deployment's, whatever NODE_ENV says: minting for anyone is opt-in then.
     devTokens: keyless || parsed.DEV_TOKENS,
     port: parsed.PORT,
+    listenBacklog: parsed.LISTEN_BACKLOG,
     wsPath: parsed.WS_PATH,
     jwt: {
       // Development with no key: an ephemeral secret, so `npm start` works out of the box.

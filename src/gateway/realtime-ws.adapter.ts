@@ -7,6 +7,7 @@ import type { Identity } from '../auth/token-verifier';
 import { AppConfig } from '../config';
 import { GatewayMetrics } from '../metrics/gateway.metrics';
 import { COMPRESSION } from './compression';
+import { UpgradeCork } from './upgrade-cork';
 import { selectProtocol } from './upgrade-request';
 import { UpgradeVerifierService } from './upgrade-verifier.service';
 
@@ -30,6 +31,7 @@ const REFUSAL_HEADERS = { 'Content-Type': 'text/plain; charset=utf-8' };
  */
 export class RealtimeWsAdapter extends WsAdapter {
   private readonly log = new Logger('RealtimeWsAdapter');
+  private readonly cork = new UpgradeCork();
 
   constructor(
     httpServer: Server,
@@ -71,6 +73,8 @@ export class RealtimeWsAdapter extends WsAdapter {
         this.metrics.upgraded(decision.accepted ? 'ok' : decision.status);
         if (!decision.accepted) return done(false, decision.status, decision.reason, REFUSAL_HEADERS);
         (req as IncomingMessage & { [IDENTITY]: Identity })[IDENTITY] = decision.identity;
+        // ws writes the 101 within done(true); the welcome joins it in the same write (UpgradeCork).
+        this.cork.hold(req.socket);
         done(true);
       },
       (err: unknown) => {

@@ -82,7 +82,7 @@ export class RealtimeGateway {
       randomUUID(),
       identity.userId,
       socket,
-      new RoomPermissions(identity.rooms),
+      RoomPermissions.of(identity.rooms),
       new TokenBucket(this.config.rateLimitPerSec, this.config.rateLimitBurst, now),
       remoteAddress(req, this.config.trustProxy),
       identity.exp,
