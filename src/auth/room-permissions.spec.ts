@@ -83,4 +83,32 @@ describe('RoomPermissions', () => {
     const permissions = new RoomPermissions(['public:*']);
     expect([1, 2, 3].map(() => permissions.allows('public:a'))).toEqual([true, true, true]);
   });
+
+  describe('of (shared per claim)', () => {
+    it('gives sessions with the same claim one instance, which judges like a fresh one', () => {
+      const a = RoomPermissions.of(['public:*', 'team-1']);
+      expect(RoomPermissions.of(['public:*', 'team-1'])).toBe(a);
+      expect(a.allows('public:x')).toBe(true);
+      expect(a.allows('team-1')).toBe(true);
+      expect(a.allows('team-2')).toBe(false);
+    });
+
+    it('keeps claims apart whatever their patterns contain', () => {
+      const joined = RoomPermissions.of(['a,b']);
+      const split = RoomPermissions.of(['a', 'b']);
+      expect(split).not.toBe(joined);
+      expect(joined.allows('a')).toBe(false);
+      expect(split.allows('a')).toBe(true);
+      expect(RoomPermissions.of(['a\nb'])).not.toBe(RoomPermissions.of(['a', 'b']));
+      expect(RoomPermissions.of([]).allows('a')).toBe(false);
+    });
+
+    it('is not changed by the caller changing its array afterwards', () => {
+      const claim = ['own:*'];
+      const permissions = RoomPermissions.of(claim);
+      claim[0] = '*';
+      expect(permissions.allows('other')).toBe(false);
+      expect(RoomPermissions.of(['own:*'])).toBe(permissions);
+    });
+  });
 });

@@ -82,7 +82,7 @@ export class RealtimeGateway {
       randomUUID(),
       identity.userId,
       socket,
-      new RoomPermissions(identity.rooms),
+      RoomPermissions.of(identity.rooms),
       new TokenBucket(this.config.rateLimitPerSec, this.config.rateLimitBurst, now),
       remoteAddress(req, this.config.trustProxy),
       identity.exp,
@@ -101,7 +101,8 @@ export class RealtimeGateway {
     this.presence.sessionOpened(session);
     socket.on('message', this.onMessage);
     socket.on('error', this.onError);
-    socket.once('close', this.onClose);
+    // `on`, not `once`: ws emits 'close' once, and `once` would cost a bound wrapper and its state per connection.
+    socket.on('close', this.onClose);
     this.logger.info({ sessionId: session.id, userId: session.userId, remoteAddress: session.remoteAddress }, 'connection opened');
     this.lifecycle.connectionOpened(session);
     const welcome: WelcomeData = {
