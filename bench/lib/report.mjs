@@ -43,7 +43,10 @@ export function buildRows(results) {
     if (plan.count < plan.target) rows.push({ section: sec, metric: `count limited: ${plan.why}`, unit: '', product: null, baseline: null, ratio: null, target: '', met: null, digits: 0, skipped: true, label: 'limited' });
     rows.push(row(sec, 'RSS per connection (after GC)', 'KiB', kib(med(p, (r) => r.rssPerConnBytes)), kib(med(b, (r) => r.rssPerConnBytes)), { op: '<=', value: 1.0 }, 2));
     rows.push(row(sec, 'heap per connection (after GC)', 'KiB', kib(med(p, (r) => r.heapPerConnBytes)), kib(med(b, (r) => r.heapPerConnBytes)), null, 2));
-    rows.push(row(sec, 'external per connection (after GC)', 'KiB', kib(med(p, (r) => r.externalPerConnBytes)), kib(med(b, (r) => r.externalPerConnBytes)), null, 2));
+    const external = row(sec, 'external per connection (after GC)', 'KiB', kib(med(p, (r) => r.externalPerConnBytes)), kib(med(b, (r) => r.externalPerConnBytes)), null, 2);
+    // Idle connections hold no Buffers: both are ~0 and their ratio is noise.
+    if (Math.abs(external.baseline ?? 0) < 0.05) external.ratio = null;
+    rows.push(external);
     rows.push(row(sec, 'time to connect them all', 's', med(p, (r) => r.connectSeconds), med(b, (r) => r.connectSeconds), null, 1));
     rows.push(row(sec, 'server CPU per heartbeat cycle', 'ms', med(p, (r) => r.hold?.serverCpuMsPerCycle), med(b, (r) => r.hold?.serverCpuMsPerCycle), null, 1));
     const ok = (runs) => (runs ?? []).filter((r) => r.hold?.ok).length;
