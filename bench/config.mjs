@@ -20,6 +20,19 @@ export const FULL = {
     holdBaseline: false,
     heartbeat: { intervalMs: 25000, timeoutMs: 10000 }, // the defaults, which the servers keep
   },
+  // --only conn100k (not in the default run): `target` idle connections per server, or as many as
+  // the servers' file limit allows (bench/scenarios/conn100k.mjs says how it is decided), held for
+  // `cycles` heartbeat cycles of the shortened heartbeat below (both servers get it).
+  conn100k: {
+    target: 100_000,
+    warmup: 200,
+    concurrency: 64, // handshakes in flight, over all worker processes
+    clientsPerWorker: 12_500, // clients per generator child process (and at most its file limit - workerReserveFds)
+    workerReserveFds: 200,
+    serverReserveFds: 32, // descriptors a server needs beyond what it holds at rest (stats requests, the memory hook's files)
+    cycles: 3,
+    heartbeat: { intervalMs: 5000, timeoutMs: 4000 },
+  },
   connrate: { warmup: 1000, count: 3000, concurrency: 32, fixedRate: 500, fixedSeconds: 3 },
   // Reconnect storm (--only storm; not in the default run): `clients` connect at once to one fresh,
   // warmed-up node, spread over `workers` generator processes (the file limit is 20,000 per
@@ -101,6 +114,16 @@ export const QUICK = {
     // Shortened so the quick run sees a whole heartbeat cycle; the full run keeps the defaults.
     heartbeat: { intervalMs: 6000, timeoutMs: 3000 },
     serverEnv: { HEARTBEAT_INTERVAL_MS: '6000', HEARTBEAT_TIMEOUT_MS: '3000' },
+  },
+  conn100k: {
+    target: 3000,
+    warmup: 100,
+    concurrency: 64,
+    clientsPerWorker: 1000,
+    workerReserveFds: 200,
+    serverReserveFds: 32,
+    cycles: 3,
+    heartbeat: { intervalMs: 2000, timeoutMs: 1500 },
   },
   connrate: { warmup: 200, count: 600, concurrency: 32, fixedRate: 300, fixedSeconds: 1 },
   storm: { clients: 2000, workers: 2, warmup: 200, timeoutMs: 60_000, maxConnections: 19_500, maxConnectionsPerIp: 19_500 },

@@ -6,6 +6,7 @@
 //   mem                  full GC (twice), then process.memoryUsage()
 //   profile-start        starts the V8 CPU profiler (inspector, in-process)
 //   profile-stop FILE    stops it and writes the .cpuprofile to FILE
+//   heap-snapshot FILE   full GC, then a V8 heap snapshot to FILE (bench/micro/conn-heap.mjs)
 // SIGWINCH, not SIGUSR2: Nest's enableShutdownHooks() treats SIGUSR2 as a shutdown signal, and
 // SIGUSR1 starts Node's inspector. SIGWINCH is ignored by default and only used by TTYs.
 const fs = require('node:fs');
@@ -57,6 +58,10 @@ if (replyFile) {
           session = null;
           reply({ profile: file });
         });
+      } else if (cmd.startsWith('heap-snapshot ')) {
+        if (typeof global.gc === 'function') global.gc();
+        const file = require('node:v8').writeHeapSnapshot(cmd.slice('heap-snapshot '.length));
+        reply({ snapshot: file });
       } else reply({ error: `unknown command ${cmd}` });
     } catch (err) {
       reply({ error: String(err && err.stack ? err.stack : err) });

@@ -11,9 +11,13 @@
 //
 // Options:
 //   --quick                small counts, shortened heartbeats: checks the suite, not for quoting
-//   --only a,b             scenarios among memory, connrate, reqreply, fanout, cluster, scaling, storm
-//                          (default: all but scaling and storm, which run only when named: --only scaling)
-//                          (storm: the reconnect storm, bench/scenarios/storm.mjs: 19,000 clients at once)
+//   --only a,b             scenarios among memory, connrate, reqreply, fanout, cluster, scaling, storm, conn100k
+//                          (default: all but scaling, storm and conn100k, which run only when named:
+//                          --only scaling, --only storm, --only conn100k)
+//                          storm: the reconnect storm, bench/scenarios/storm.mjs: 19,000 clients at once
+//                          conn100k: 100,000 idle connections per server with 5 s heartbeats, or
+//                          as many as the servers' file limit allows (it prints which and why),
+//                          clients in child processes over 127.0.0.2-9; ~6 min full, ~1 min --quick
 //                          (scaling on a 3-primary Redis Cluster: --only scaling --set scaling.redis=cluster)
 //   --reps N               runs per scenario and server (full: 3)
 //   --product-dir DIR      the product checkout to benchmark (default: this repository)
@@ -44,6 +48,7 @@ import { mintMany, tokenFor } from './lib/tokens.mjs';
 import { connRateRun, connRateWarmup } from './scenarios/connrate.mjs';
 import { clusterRun } from './scenarios/cluster.mjs';
 import { FanoutRoom, fmtRate, presenceFramesToFill } from './scenarios/fanout.mjs';
+import { conn100kRun, planConn100k } from './scenarios/conn100k.mjs';
 import { memoryRun } from './scenarios/memory.mjs';
 import { redisLabel, scalingRun } from './scenarios/scaling.mjs';
 import { stormRun } from './scenarios/storm.mjs';
@@ -51,10 +56,12 @@ import { closeReqReplyClients, openReqReplyClients, reqReplyRun } from './scenar
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const REPO_DIR = path.dirname(BENCH_DIR);
-const SCENARIOS = ['memory', 'connrate', 'reqreply', 'fanout', 'cluster', 'scaling', 'storm'];
-// `scaling` (1-4 nodes + Redis, minutes) and `storm` (19,000 sockets, a minute or two) are not
-// part of the default run: --only scaling, --only storm.
-const DEFAULT_SCENARIOS = SCENARIOS.filter((s) => s !== 'scaling' && s !== 'storm');
+const SCENARIOS = ['memory', 'connrate', 'reqreply', 'fanout', 'cluster', 'scaling', 'storm', 'conn100k'];
+// `scaling` (1-4 nodes + Redis, minutes), `storm` (19,000 sockets, a minute or two) and `conn100k`
+// (minutes, and all the descriptors the machine allows) are not part of the default run:
+// --only scaling, --only storm, --only conn100k.
+const OPT_IN = ['scaling', 'storm', 'conn100k'];
+const DEFAULT_SCENARIOS = SCENARIOS.filter((s) => !OPT_IN.includes(s));
 
 function parseArgs(argv) {
   const out = { sets: [], quick: false, build: true, only: DEFAULT_SCENARIOS, logLevel: 'info', productDir: REPO_DIR, profile: false, kinds: ['product', 'baseline'], env: { product: {}, baseline: {} } };
@@ -135,6 +142,7 @@ const maxClients = Math.max(cfg.memory.hold, ...cfg.memory.steps, cfg.connrate.c
 log(`mode ${cfg.mode}, reps ${cfg.reps}, scenarios ${args.only.join(',')}, generator ${process.env.BENCH_GENERATOR} on core 1, servers on core 0; minting ${maxClients} tokens`);
 // At most: the hold (one server), or both fan-out rooms, or both request/reply groups at once.
 const maxOpen = Math.max(cfg.memory.hold, ...cfg.memory.steps, 2 * Math.max(...cfg.fanout.sizes) + 2, 2 * cfg.reqreply.clients, scalingMembers + cfg.scaling.spreadSize) + 100;
+// conn100k sizes itself to the servers' file limit and holds its clients in child processes.
 if (limit && limit < maxOpen) log(`WARNING: the file limit (${limit}) is below the ${maxOpen} sockets the scenarios need at once`);
 const tokens = await mintMany('u', maxClients, BENCH_SECRET);
 const publisherToken = await tokenFor('publisher', BENCH_SECRET);
@@ -414,6 +422,15 @@ try {
       log(`scenario: cluster fan-out, 2 nodes + redis-server, ${c.size} members split across them`);
       results.scenarios.cluster = await clusterRun(ctx, { size: c.size, reps: cfg.reps, maxSearch: c.maxSearch });
     }
+    save();
+  }
+
+  if (args.only.includes('conn100k')) {
+    const c = cfg.conn100k;
+    log(`scenario: conn100k, ${c.target} idle connections per server (or what the file limit allows), heartbeats ${c.heartbeat.intervalMs}/${c.heartbeat.timeoutMs} ms, held ${c.cycles} cycles`);
+    const plan = await planConn100k(ctx, kinds);
+    const out = (results.scenarios.conn100k = { plan, product: [], baseline: [] });
+    for (let rep = 0; rep < cfg.reps; rep++) for (const kind of order(rep)) out[kind].push(await conn100kRun(ctx, kind, rep, plan));
     save();
   }
 

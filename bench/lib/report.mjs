@@ -37,6 +37,26 @@ export function buildRows(results) {
       rows.push(row(`Hold ${holds[0].connections} conns, heartbeats on`, 'server CPU while held (ping cycle)', '%', median(holds.map((h) => h.serverCpuPctWhileHeld)), null, null, 2));
     }
   }
+  if (s.conn100k) {
+    const { plan, product: p, baseline: b } = s.conn100k;
+    const sec = `Idle connections: ${plan.count} per server (target ${plan.target}), heartbeats ${results.config.conn100k.heartbeat.intervalMs / 1000} s`;
+    if (plan.count < plan.target) rows.push({ section: sec, metric: `count limited: ${plan.why}`, unit: '', product: null, baseline: null, ratio: null, target: '', met: null, digits: 0, skipped: true, label: 'limited' });
+    rows.push(row(sec, 'RSS per connection (after GC)', 'KiB', kib(med(p, (r) => r.rssPerConnBytes)), kib(med(b, (r) => r.rssPerConnBytes)), { op: '<=', value: 1.0 }, 2));
+    rows.push(row(sec, 'heap per connection (after GC)', 'KiB', kib(med(p, (r) => r.heapPerConnBytes)), kib(med(b, (r) => r.heapPerConnBytes)), null, 2));
+    const external = row(sec, 'external per connection (after GC)', 'KiB', kib(med(p, (r) => r.externalPerConnBytes)), kib(med(b, (r) => r.externalPerConnBytes)), null, 2);
+    // Idle connections hold no Buffers: both are ~0 and their ratio is noise.
+    if (Math.abs(external.baseline ?? 0) < 0.05) external.ratio = null;
+    rows.push(external);
+    rows.push(row(sec, 'time to connect them all', 's', med(p, (r) => r.connectSeconds), med(b, (r) => r.connectSeconds), null, 1));
+    rows.push(row(sec, 'server CPU per heartbeat cycle', 'ms', med(p, (r) => r.hold?.serverCpuMsPerCycle), med(b, (r) => r.hold?.serverCpuMsPerCycle), null, 1));
+    const ok = (runs) => (runs ?? []).filter((r) => r.hold?.ok).length;
+    const terminations = (runs) => (runs ?? []).reduce((a, r) => a + (r.hold ? r.hold.heartbeatTerminations + r.hold.unexpectedCloses : 0), 0);
+    rows.push(row(sec, `false terminations over ${results.config.conn100k.cycles} cycles (all runs)`, 'conns', terminations(p), terminations(b), null, 0));
+    const r = row(sec, 'runs with all held and pinged every cycle', 'runs', ok(p), b?.length ? ok(b) : null, null, 0);
+    r.target = `all ${(p ?? []).length}`;
+    r.met = (p ?? []).length > 0 && ok(p) === p.length;
+    rows.push(r);
+  }
   if (s.connrate) {
     const { product: p, baseline: b } = s.connrate;
     const sec = 'Connection rate (JWT verified)';

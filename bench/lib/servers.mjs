@@ -40,20 +40,25 @@ export function productEnv(logLevel) {
   };
 }
 
-export const NOFILE = 65536;
+/** The file limit asked for: the conn100k scenario's 100,000 connections plus a server's own descriptors. */
+export const NOFILE = 131072;
 
 let wrapper;
-/** `prlimit --nofile` (when we may raise the hard limit) and `taskset -c CORE` in front of node. */
+/**
+ * `prlimit --nofile` and `taskset -c CORE` in front of node. Raising the hard limit to NOFILE needs
+ * CAP_SYS_RESOURCE; without it the soft limit is raised to the hard one (what Node also does at
+ * start), and the scenarios that need more descriptors size themselves to it (conn100k).
+ */
 function launcher(core) {
   if (wrapper === undefined) {
     const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-    // Raising the hard limit needs CAP_SYS_RESOURCE; without it node still raises its soft limit
-    // to the hard one at start, which is enough when the hard limit is above the scenario's needs.
     const canRaise = has('prlimit') && spawnSync('prlimit', [`--nofile=${NOFILE}:${NOFILE}`, 'true']).status === 0;
-    wrapper = { taskset: has('taskset'), prlimit: canRaise };
+    const hard = Number(spawnSync('sh', ['-c', 'ulimit -Hn'], { encoding: 'utf8' }).stdout.trim()) || null;
+    wrapper = { taskset: has('taskset'), prlimit: canRaise, softToHard: !canRaise && has('prlimit') && hard !== null, hard };
   }
   const prefix = [];
   if (wrapper.prlimit) prefix.push('prlimit', `--nofile=${NOFILE}:${NOFILE}`);
+  else if (wrapper.softToHard) prefix.push('prlimit', `--nofile=${wrapper.hard}:${wrapper.hard}`);
   if (wrapper.taskset && core !== null) prefix.push('taskset', '-c', String(core));
   return prefix;
 }
@@ -66,9 +71,7 @@ export function pinningAvailable() {
 /** The file limit a child will get: the raised one, or this process's hard limit. */
 export function fileLimit() {
   launcher(0);
-  if (wrapper.prlimit) return NOFILE;
-  const r = spawnSync('sh', ['-c', 'ulimit -Hn'], { encoding: 'utf8' });
-  return Number(r.stdout.trim()) || null;
+  return wrapper.prlimit ? NOFILE : wrapper.hard;
 }
 
 export class Server {

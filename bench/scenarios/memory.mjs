@@ -17,14 +17,8 @@ export async function memoryRun(ctx, kind, rep) {
   const result = { kind, rep: rep + 1, steps: [] };
   let clients = [];
   try {
-    // Warm-up: the first connections load and optimize code paths; they should not count as state.
-    const warm = await connectMany(m.warmup, (i) => ctx.connectOptions(server, i), { concurrency: 64 });
-    if (warm.failures) throw new Error(`${label}: ${warm.failures} warm-up connections failed: ${warm.firstError?.message}`);
-    closeAll(warm.clients);
-    await server.waitConnections(0);
-    await sleep(200);
-    const m0 = await server.memory();
-    result.empty = pick(m0);
+    const m0 = await warmUp(ctx, server, m.warmup);
+    result.empty = m0;
     const hold = (kind === 'product' || m.holdBaseline) && rep < m.holdRuns ? m.hold : 0;
     const targets = [...m.steps, ...(hold > m.steps[m.steps.length - 1] ? [hold] : [])];
     for (const n of targets) {
@@ -40,14 +34,7 @@ export async function memoryRun(ctx, kind, rep) {
       await server.waitConnections(n);
       await sleep(300);
       const mem = await server.memory();
-      result.steps.push({
-        connections: n,
-        connectSeconds,
-        ...pick(mem),
-        rssPerConnBytes: (mem.rss - m0.rss) / n,
-        heapPerConnBytes: (mem.heapUsed - m0.heapUsed) / n,
-        externalPerConnBytes: (mem.external - m0.external) / n,
-      });
+      result.steps.push({ connections: n, connectSeconds, ...memoryRow(mem, m0, n) });
       ctx.log(`  ${label}: ${n} conns rss/conn ${((mem.rss - m0.rss) / n / 1024).toFixed(2)} KiB heap/conn ${((mem.heapUsed - m0.heapUsed) / n / 1024).toFixed(2)} KiB`);
     }
     if (hold) result.hold = await holdAcrossHeartbeat(ctx, server, clients, startedAt);
@@ -91,4 +78,28 @@ async function holdAcrossHeartbeat(ctx, server, clients, startedAt) {
 
 function pick(m) {
   return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers };
+}
+
+/**
+ * Warm-up (shared with conn100k.mjs): the first connections load and optimize code paths and
+ * should not count as state; they are opened, closed, and then the empty server is measured
+ * after a full GC. Returns that measurement.
+ */
+export async function warmUp(ctx, server, count) {
+  const warm = await connectMany(count, (i) => ctx.connectOptions(server, i), { concurrency: 64 });
+  if (warm.failures) throw new Error(`${server.kind}: ${warm.failures} warm-up connections failed: ${warm.firstError?.message}`);
+  closeAll(warm.clients);
+  await server.waitConnections(0);
+  await sleep(200);
+  return pick(await server.memory());
+}
+
+/** Memory at `n` connections (after a full GC), and per connection from the empty server's `m0`. */
+export function memoryRow(mem, m0, n) {
+  return {
+    ...pick(mem),
+    rssPerConnBytes: (mem.rss - m0.rss) / n,
+    heapPerConnBytes: (mem.heapUsed - m0.heapUsed) / n,
+    externalPerConnBytes: (mem.external - m0.external) / n,
+  };
 }

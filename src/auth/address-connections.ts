@@ -40,7 +40,8 @@ export class AddressConnections {
     if (counted.destroyed || counted[ADDRESS] !== undefined) return false;
     counted[ADDRESS] = address;
     this.counts.set(address, this.count(address) + 1);
-    counted.once('close', this.release);
+    // `on`, not `once`: a net.Socket emits 'close' once, and `once` would cost a bound wrapper and its state per connection.
+    counted.on('close', this.release);
     return true;
   }
 }

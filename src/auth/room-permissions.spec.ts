@@ -84,24 +84,31 @@ describe('RoomPermissions', () => {
     expect([1, 2, 3].map(() => permissions.allows('public:a'))).toEqual([true, true, true]);
   });
 
-  it('compiles a list once: of() gives one shared instance per distinct list', () => {
-    const a = RoomPermissions.of(['public:*', 'lobby']);
-    expect(RoomPermissions.of(['public:*', 'lobby'])).toBe(a);
-    expect(RoomPermissions.of(['public:*'])).not.toBe(a);
-    expect(a.allows('public:x')).toBe(true);
-  });
+  describe('of (shared per claim)', () => {
+    it('gives sessions with the same claim one instance, which judges like a fresh one', () => {
+      const a = RoomPermissions.of(['public:*', 'team-1']);
+      expect(RoomPermissions.of(['public:*', 'team-1'])).toBe(a);
+      expect(a.allows('public:x')).toBe(true);
+      expect(a.allows('team-1')).toBe(true);
+      expect(a.allows('team-2')).toBe(false);
+    });
 
-  it('never confuses two lists in its cache (a pattern may hold any character)', () => {
-    expect(RoomPermissions.of(['a\nb']).allows('a')).toBe(false);
-    expect(RoomPermissions.of(['a', 'b']).allows('a')).toBe(true);
-    expect(RoomPermissions.of(['a,b']).patterns).toEqual(['a,b']);
-  });
+    it('keeps claims apart whatever their patterns contain', () => {
+      const joined = RoomPermissions.of(['a,b']);
+      const split = RoomPermissions.of(['a', 'b']);
+      expect(split).not.toBe(joined);
+      expect(joined.allows('a')).toBe(false);
+      expect(split.allows('a')).toBe(true);
+      expect(RoomPermissions.of(['a\nb'])).not.toBe(RoomPermissions.of(['a', 'b']));
+      expect(RoomPermissions.of([]).allows('a')).toBe(false);
+    });
 
-  it('is not changed by later changes to the array it was given', () => {
-    const rooms = ['solo:1'];
-    const permissions = RoomPermissions.of(rooms);
-    rooms.push('*');
-    expect(permissions.patterns).toEqual(['solo:1']);
-    expect(permissions.allows('other')).toBe(false);
+    it('is not changed by the caller changing its array afterwards', () => {
+      const claim = ['own:*'];
+      const permissions = RoomPermissions.of(claim);
+      claim[0] = '*';
+      expect(permissions.allows('other')).toBe(false);
+      expect(RoomPermissions.of(['own:*'])).toBe(permissions);
+    });
   });
 });

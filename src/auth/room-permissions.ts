@@ -1,32 +1,32 @@
+/** Distinct `rooms` claims whose compiled permissions are kept for reuse (the cache is emptied when full). */
+export const SHARED_PERMISSIONS_MAX = 1024;
+const shared = new Map<string, RoomPermissions>();
+
 /**
  * Room permissions from a token's `rooms` claim: patterns where `*` matches any run of
  * characters (`public:*`, `private:team-*`, `*`). Immutable, so sessions whose tokens carry the
- * same list share one instance: `RoomPermissions.of` compiles a list once, not once per handshake.
+ * same claim share one (`RoomPermissions.of`): most tokens carry one of a few claims, and a
+ * compiled RegExp, its source and the pattern list cost ~180 bytes per idle connection otherwise.
  */
 export class RoomPermissions {
-  /** Compiled lists by their JSON (unambiguous whatever the patterns hold). */
-  private static readonly compiled = new Map<string, RoomPermissions>();
-  /** Distinct lists kept; when full the cache starts over (tokens with per-user lists still work, uncached). */
-  static readonly cacheSize = 1024;
-
   private readonly pattern: RegExp | null;
+
+  /** The permissions for `patterns`, shared with every session whose claim lists the same patterns in the same order. */
+  static of(patterns: readonly string[]): RoomPermissions {
+    // JSON, not a join: a pattern may contain any separator, and ['a,b'] must not meet ['a', 'b'].
+    const key = JSON.stringify(patterns);
+    let permissions = shared.get(key);
+    if (permissions === undefined) {
+      if (shared.size >= SHARED_PERMISSIONS_MAX) shared.clear();
+      permissions = new RoomPermissions(Object.freeze([...patterns]));
+      shared.set(key, permissions);
+    }
+    return permissions;
+  }
 
   constructor(readonly patterns: readonly string[]) {
     this.pattern =
       patterns.length === 0 ? null : new RegExp(`^(?:${patterns.map(toRegExpSource).join('|')})$`);
-  }
-
-  /** The permissions for `patterns`, compiled once per distinct list. */
-  static of(patterns: readonly string[]): RoomPermissions {
-    const key = JSON.stringify(patterns);
-    let permissions = RoomPermissions.compiled.get(key);
-    if (permissions === undefined) {
-      if (RoomPermissions.compiled.size >= RoomPermissions.cacheSize) RoomPermissions.compiled.clear();
-      // A copy: the cached instance must not follow later changes to the caller's array.
-      permissions = new RoomPermissions(Object.freeze([...patterns]));
-      RoomPermissions.compiled.set(key, permissions);
-    }
-    return permissions;
   }
 
   allows(room: string): boolean {

@@ -1,6 +1,5 @@
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import type { Socket } from 'node:net';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { WebSocket } from 'ws';
@@ -10,7 +9,6 @@ import { APP_CONFIG, AppConfig } from '../config';
 import { BusDeliveryService } from '../delivery/bus-delivery.service';
 import { OutboundService } from '../delivery/outbound.service';
 import { UserStreamService } from '../delivery/user-stream.service';
-import { HeartbeatService } from '../heartbeat/heartbeat.service';
 import { LifecycleEventsService } from '../lifecycle/lifecycle-events.service';
 import { LogLimiter } from '../logging/log-limiter';
 import { PresenceService } from '../presence/presence.service';
@@ -26,7 +24,6 @@ import { remoteAddress } from './upgrade-request';
 
 const SESSION = Symbol('session');
 type SessionSocket = WebSocket & { [SESSION]: Session };
-type PeerSocket = Socket & { [SESSION]: Session };
 
 /**
  * Connection lifecycle: a verified upgrade (WebSocketEndpointService) becomes a Session in the
@@ -92,16 +89,18 @@ export class RealtimeGateway {
     session.claims = identity.claims;
     session.userRateLimit = this.userRateLimiter.acquire(session.userId);
     (socket as SessionSocket)[SESSION] = session;
-    // The TCP socket ws reads from: any byte read from it proves the peer alive (see HeartbeatService).
-    (req.socket as PeerSocket)[SESSION] = session;
-    req.socket.on('data', onPeerData);
+    // The TCP socket ws reads from: any byte read from it proves the peer alive. The heartbeat reads
+    // its byte count when it checks, so no listener runs per read (see HeartbeatService.heard).
+    session.peer = req.socket;
+    session.readMark = req.socket.bytesRead;
     // The user's live stream frames are held until the welcome announces the stream's position.
     this.userStreams.hold(session);
     this.registry.add(session);
     this.presence.sessionOpened(session);
     socket.on('message', this.onMessage);
     socket.on('error', this.onError);
-    socket.once('close', this.onClose);
+    // `on`, not `once`: ws emits 'close' once, and `once` would cost a bound wrapper and its state per connection.
+    socket.on('close', this.onClose);
     this.logger.info({ sessionId: session.id, userId: session.userId, remoteAddress: session.remoteAddress }, 'connection opened');
     this.lifecycle.connectionOpened(session);
     const welcome: WelcomeData = {
@@ -139,12 +138,4 @@ export class RealtimeGateway {
 
 function sessionOf(socket: WebSocket): Session {
   return (socket as SessionSocket)[SESSION];
-}
-
-/**
- * Any read from the peer's TCP socket (a pong, a frame or part of one, a ping of its own) proves
- * it alive: a large message arriving slowly keeps its sender alive even before it is complete.
- */
-function onPeerData(this: Socket): void {
-  HeartbeatService.markAlive((this as PeerSocket)[SESSION]);
 }

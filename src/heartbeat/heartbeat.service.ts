@@ -24,7 +24,7 @@ interface SweepRun {
  * arrived within HEARTBEAT_TIMEOUT_MS of its oldest unanswered ping is terminated.
  *
  * A live peer must never be terminated for the server's own slowness:
- * - Liveness is any inbound data (RealtimeGateway marks it per TCP read), not only pongs.
+ * - Liveness is any inbound data (the peer socket's byte count moved: `heard`), not only pongs.
  * - The decision is taken only after pending socket reads have been processed, twice: the sweep
  *   timer (timers phase, which runs before the poll phase reads pending I/O) only schedules a
  *   setImmediate; that one, after a poll phase, picks the suspects; they are terminated one more
@@ -54,10 +54,20 @@ export class HeartbeatService implements OnApplicationBootstrap, OnApplicationSh
     @InjectPinoLogger(HeartbeatService.name) private readonly logger: PinoLogger,
   ) {}
 
-  /** Called for every read from the peer's socket (any frame, pong, or part of one). */
-  static markAlive(session: Session, now = Date.now()): void {
+  /**
+   * Whether anything (any frame, a pong, or part of one) was read from the peer's socket since the
+   * last check; if so the peer is alive: its unanswered ping is cleared. Reading the socket's byte
+   * count when the heartbeat checks, instead of a `data` listener marking every read, costs no
+   * listener per connection and nothing per read, and sees the same reads: those Node has taken
+   * from the kernel by the time of the check.
+   */
+  static heard(session: Session, now: number): boolean {
+    const read = session.peer?.bytesRead ?? 0;
+    if (read === session.readMark) return false;
+    session.readMark = read;
     session.awaitingPongSince = 0;
     session.lastReadAt = now;
+    return true;
   }
 
   /**
@@ -87,6 +97,8 @@ export class HeartbeatService implements OnApplicationBootstrap, OnApplicationSh
     const payload = Buffer.from(String(now));
     for (const session of this.registry.all()) {
       if (session.closing) continue;
+      // Data read since the last check answered the earlier pings: the deadline starts at this one.
+      HeartbeatService.heard(session, now);
       if (session.awaitingPongSince === 0) session.awaitingPongSince = now;
       session.socket.ping(payload);
     }
@@ -135,7 +147,7 @@ export class HeartbeatService implements OnApplicationBootstrap, OnApplicationSh
     for (const session of this.registry.all()) {
       if (session.closing) continue;
       checked++;
-      if (session.awaitingPongSince === 0) continue;
+      if (session.awaitingPongSince === 0 || HeartbeatService.heard(session, now)) continue;
       if (now - session.awaitingPongSince >= timeout) suspects.push(session);
       else nextDue = Math.min(nextDue, session.awaitingPongSince + timeout);
     }
@@ -153,7 +165,7 @@ export class HeartbeatService implements OnApplicationBootstrap, OnApplicationSh
     const now = Date.now();
     // Closed meanwhile (by the peer or the server): nothing to decide. Answered meanwhile: spared.
     const open = suspects.filter((s) => !s.closing && s.socket.readyState === WebSocket.OPEN);
-    const silent = open.filter((s) => s.awaitingPongSince !== 0);
+    const silent = open.filter((s) => s.awaitingPongSince !== 0 && !HeartbeatService.heard(s, now));
     const spared = open.length - silent.length;
     const stallMs = now - sweptAt;
     const verdict = judgeSilence(silent, checked, now, this.config.heartbeatTimeoutMs, stallMs > STALL_TOLERANCE_MS);

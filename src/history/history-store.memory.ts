@@ -9,8 +9,10 @@ interface Entry<D extends StreamPosition> extends Stored<D> {
   expiresAt: number;
 }
 
+const newEpoch = (): string => randomBytes(8).toString('base64url');
+
 class Stream<D extends StreamPosition> {
-  readonly epoch = randomBytes(8).toString('base64url');
+  constructor(readonly epoch: string) {}
   offset = 0;
   /** Ascending by offset; contiguous up to `offset`. */
   readonly entries: Entry<D>[] = [];
@@ -22,11 +24,21 @@ class Stream<D extends StreamPosition> {
  * least-recently-published order, so the byte cap evicts from its front. Everything is lost on
  * restart, and the new streams get new epochs, so clients are told `recovered: false` instead of
  * missing messages silently.
+ *
+ * Reading a stream that does not exist creates nothing: every user's stream is read when the user
+ * connects (the welcome's position), and most users never get a message, so an empty stream per
+ * user who ever connected would be memory per connection that outlives it. Until this store first
+ * drops a stream (the byte cap), a key without a stream never had one, so all of them are at
+ * offset 0 of one shared epoch, `unborn`, which the stream takes when it is created. Once a
+ * stream was dropped, a missing one may be that one: reads create it with an epoch of its own,
+ * as before, so a client of the dropped one is told `recovered: false`.
  */
 export class InMemoryStreamStore<N, D extends StreamPosition> implements LocalStreams<N, D> {
   readonly sharedAcrossNodes = false;
   private readonly streams = new Map<string, Stream<D>>();
   private totalBytes = 0;
+  private readonly unborn = newEpoch();
+  private dropped = false;
 
   constructor(
     private readonly kind: StreamKind<N, D>,
@@ -47,13 +59,14 @@ export class InMemoryStreamStore<N, D extends StreamPosition> implements LocalSt
   }
 
   async position(room: string): Promise<StreamPosition> {
-    const stream = this.streamOf(room);
+    const stream = this.existing(room);
     return { offset: stream.offset, epoch: stream.epoch };
   }
 
   async since(room: string, since: StreamPosition): Promise<Stored<D>[] | null> {
     const stream = this.streams.get(room);
-    if (!stream || stream.epoch !== since.epoch || since.offset > stream.offset) return null;
+    if (!stream) return !this.dropped && since.epoch === this.unborn && since.offset === 0 ? [] : null;
+    if (stream.epoch !== since.epoch || since.offset > stream.offset) return null;
     this.expire(stream);
     const missed = stream.offset - since.offset;
     if (missed === 0) return [];
@@ -63,7 +76,7 @@ export class InMemoryStreamStore<N, D extends StreamPosition> implements LocalSt
   }
 
   async page(room: string, limit: number, before?: number): Promise<StreamPage<D>> {
-    const stream = this.streamOf(room);
+    const stream = this.existing(room);
     this.expire(stream);
     const older = before === undefined ? stream.entries : stream.entries.filter((e) => e.data.offset < before);
     const messages = older.slice(Math.max(0, older.length - limit)).map((e) => e.data);
@@ -90,10 +103,15 @@ export class InMemoryStreamStore<N, D extends StreamPosition> implements LocalSt
     return this.streams.size;
   }
 
+  /** The stream, or, while no stream was dropped, a transient empty one at the unborn epoch (not stored). */
+  private existing(room: string): Stream<D> {
+    return this.streams.get(room) ?? (this.dropped ? this.streamOf(room) : new Stream<D>(this.unborn));
+  }
+
   private streamOf(room: string): Stream<D> {
     let stream = this.streams.get(room);
     if (!stream) {
-      stream = new Stream<D>();
+      stream = new Stream<D>(this.dropped ? newEpoch() : this.unborn);
       this.streams.set(room, stream);
       this.totalBytes += stream.bytes;
       this.enforceCap();
@@ -126,6 +144,7 @@ export class InMemoryStreamStore<N, D extends StreamPosition> implements LocalSt
       if (this.totalBytes <= this.limits.maxBytes || this.streams.size === 1) break;
       this.streams.delete(room);
       this.totalBytes -= stream.bytes;
+      this.dropped = true;
     }
   }
 }

@@ -17,7 +17,14 @@ export class Session implements SessionInfo {
   readonly rooms = new Set<string>();
   /** Send time of the oldest heartbeat ping not answered yet (0: none); cleared by any inbound data. */
   awaitingPongSince = 0;
-  /** Last time anything was read from the peer's socket (heartbeat diagnostics). */
+  /**
+   * The TCP socket ws reads from: its `bytesRead` is how the heartbeat learns that anything arrived
+   * (set at connect; null in tests that build a Session by hand).
+   */
+  peer: { readonly bytesRead: number } | null = null;
+  /** The peer's `bytesRead` when the heartbeat last looked (see HeartbeatService.heard). */
+  readMark = 0;
+  /** When the heartbeat last noticed data read from the peer's socket, at most one check after it was read (diagnostics). */
   lastReadAt: number;
   /** Last time a message was handled (set by the activity interceptor). */
   lastActivityAt: number;

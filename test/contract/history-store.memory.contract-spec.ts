@@ -29,4 +29,24 @@ describe('InMemoryHistoryStore memory cap (memory only: see LocalHistoryStore)',
     expect(store.bytes).toBeLessThan(full / 3);
     expect((await store.position('r')).offset).toBe(10);
   });
+
+  it('creates no stream for a read (every user\'s position is read at connect): unknown keys share one epoch until a stream is dropped', async () => {
+    const store = new InMemoryHistoryStore({ sizePerRoom: 100, ttlMs: 60_000, maxBytes: 20_000 });
+    const a = await store.position('a');
+    expect(await store.position('b')).toEqual(a);
+    expect((await store.page('c', 10)).messages).toEqual([]);
+    expect(store.streamCount).toBe(0);
+    expect(await store.since('a', a)).toEqual([]);
+    const first = await store.append('a', { room: 'a', messageId: '1', from: 'u', body: 1, ts: 0 });
+    expect(first.data).toMatchObject({ offset: 1, epoch: a.epoch });
+    expect((await store.since('a', a))!.map((m) => m.data.offset)).toEqual([1]);
+    // Once the cap dropped a stream, a missing key may have been it: reads create it, with its own epoch.
+    const body = 'b'.repeat(900);
+    for (let i = 0; i < 30; i++) await store.append(`room-${i}`, { room: `room-${i}`, messageId: `r${i}`, from: 'u', body, ts: 0 });
+    expect(await store.since('b', a)).toBeNull();
+    const b = await store.position('b');
+    expect(b.offset).toBe(0);
+    expect(b.epoch).not.toBe(a.epoch);
+    expect(await store.position('b')).toEqual(b);
+  });
 });
