@@ -150,6 +150,8 @@ const publisherToken = await tokenFor('publisher', BENCH_SECRET);
 const ctx = {
   cfg,
   log,
+  // --profile: scenarios that start their own servers (cluster) profile them here.
+  profileDir: args.profile ? path.join(outDir, 'profiles') : null,
   serverOptions: { productDir: args.productDir, baselineDir: args.baselineDir ?? null, outDir, logLevel: args.logLevel, core: process.env.BENCH_GENERATOR === 'pinned' ? 0 : null, envByKind: args.env },
   // Clients spread over 8 loopback source addresses: 8 x 28k ephemeral ports, never exhausted.
   connectOptions(server, i, role) {

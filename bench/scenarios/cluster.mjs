@@ -6,6 +6,7 @@
 // rate, server CPU per delivered message (both nodes; Redis apart), publish-to-receive p50/p99,
 // lost; then the max sustained delivered rate. The window's CPU runs until every member of both
 // nodes received every message.
+import path from 'node:path';
 import { Server, startRedis } from '../lib/servers.mjs';
 import { FanoutRoom, fmtRate } from './fanout.mjs';
 
@@ -24,7 +25,15 @@ export async function clusterRun(ctx, { size, reps, maxSearch }) {
     const fill = await room.grow(size);
     const out = { size, nodes: 2, fill, fixed: [], max: [] };
     for (let rep = 0; rep < reps; rep++) {
-      const r = await ctx.undisturbed(`cluster fixed ${size}`, () => room.window({ deliveredRate: f.fixedRate, seconds: f.fixedSeconds, warmupSeconds: f.fixedWarmupSeconds }), (x) => x.cpu);
+      const profile = ctx.profileDir && rep === 0;
+      if (profile) for (const n of nodes) await n.profileStart();
+      let r;
+      try {
+        r = await ctx.undisturbed(`cluster fixed ${size}`, () => room.window({ deliveredRate: f.fixedRate, seconds: f.fixedSeconds, warmupSeconds: f.fixedWarmupSeconds }), (x) => x.cpu);
+      } finally {
+        // --profile: both nodes during the first fixed-rate window (bench/profile-summary.mjs).
+        if (profile) for (const [i, n] of nodes.entries()) await n.profileStop(path.join(ctx.profileDir, `cluster-${size}-node-${'ab'[i]}.cpuprofile`));
+      }
       out.fixed.push({ ...r, rep: rep + 1 });
       ctx.log(
         `  cluster fixed ${size} @${fmtRate(f.fixedRate)}: ${r.serverCpuPerDeliveredUs.toFixed(3)} us/msg on the nodes + ${r.otherCpuPerDeliveredUs.toFixed(3)} us/msg Redis ` +

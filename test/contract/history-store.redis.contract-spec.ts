@@ -51,3 +51,27 @@ describe('RedisStreamStore over user streams (Redis only)', () => {
     for (const key of keys) expect(await clients.command.pttl(key)).toBeGreaterThan(0);
   });
 });
+
+describe('RedisHistoryStore scripts (EVALSHA)', () => {
+  it('sends a script by its SHA1 once Redis has it, and its text again after SCRIPT FLUSH', async () => {
+    const clients = await redis.connect();
+    const store = new RedisHistoryStore(clients, { sizePerRoom: 10, ttlMs: 60_000 });
+    const sent: string[] = [];
+    const command = clients.command as unknown as { sendCommand(c: { name: string }): unknown };
+    const original = command.sendCommand.bind(command);
+    command.sendCommand = (c) => (sent.push(c.name), original(c));
+    try {
+      await store.append('sha', { room: 'sha', messageId: '1', from: 'a', body: 1, ts: 0 });
+      await store.append('sha', { room: 'sha', messageId: '2', from: 'a', body: 2, ts: 0 });
+      expect(sent.slice(-1)).toEqual(['evalsha']);
+      await clients.command.script('FLUSH');
+      sent.length = 0;
+      const { data } = await store.append('sha', { room: 'sha', messageId: '3', from: 'a', body: 3, ts: 0 });
+      expect(sent.filter((name) => name !== 'script')).toEqual(['evalsha', 'eval']);
+      expect(data.offset).toBe(3);
+      expect(await store.since('sha', { offset: 1, epoch: data.epoch })).toHaveLength(2);
+    } finally {
+      command.sendCommand = original;
+    }
+  });
+});
